@@ -1,0 +1,299 @@
+import type { Duplex } from 'node:stream';
+import { debuglog } from 'node:util';
+import { BASE_1_0, BASE_1_1, Capabilities, DEFAULT_CLIENT_CAPABILITIES } from './capabilities.js';
+import { HelloError, NetconfFramingError, SessionCloseError, TransportError } from './errors.js';
+import { encodeMessage, FrameDecoder, type FramingMode } from './framing.js';
+import { buildHello, parseHello } from './hello.js';
+import { findRoot, type RootElement } from './root-element.js';
+
+const debug = debuglog('netconf');
+
+/**
+ * Receives what a {@link Session} hears: every message, and every error.
+ *
+ * The ncclient `SessionListener` contract: `callback` is called for each NETCONF message
+ * received after the hello exchange, `errback` for each error of the session (the session
+ * closing under it, a framing error, a message that cannot be dispatched). A listener that
+ * throws does not stop the session or the other listeners: what its `callback` throws is handed
+ * to its own `errback`.
+ */
+export interface SessionListener {
+  /**
+   * @param root - the root element's name and attributes in Clark notation, e.g.
+   *   `['{urn:ietf:params:xml:ns:netconf:base:1.0}rpc-reply', { 'message-id': '101' }]`
+   * @param raw - the whole XML document
+   */
+  callback(root: RootElement, raw: string): void;
+  /** @param error - what went wrong; a {@link SessionCloseError} when the session closed under it. */
+  errback(error: Error): void;
+}
+
+/** Options for the hello exchange and framing, common to every transport. */
+export interface SessionOptions {
+  /** Seconds to wait for the server's hello. */
+  helloTimeout?: number;
+  /** Largest message accepted from the server, in bytes (see {@link FrameDecoder}). */
+  maxMessageSize?: number;
+}
+
+type Phase = 'idle' | 'hello' | 'open' | 'closed';
+
+/**
+ * A NETCONF session over some byte stream: the hello exchange, framing, and dispatch of received
+ * messages to listeners. Transports ({@link SSHSession}, …) extend it, open a stream and hand it
+ * to {@link Session.startSession}.
+ *
+ * Mirrors ncclient's `ncclient.transport.Session`.
+ */
+export abstract class Session {
+  /** The capabilities this client advertises in its hello. */
+  readonly clientCapabilities: Capabilities;
+  #serverCapabilities = new Capabilities();
+  #id: string | null = null;
+  #connected = false;
+  #phase: Phase = 'idle';
+  #listeners = new Set<SessionListener>();
+  #stream: Duplex | undefined;
+  #decoder: FrameDecoder | undefined;
+  #sendMode: FramingMode = 'eom';
+  #closing: Promise<void> | undefined;
+  #peer = 'the server';
+
+  /** @param capabilities - client capabilities to advertise; default base:1.0 and base:1.1. */
+  constructor(capabilities: Iterable<string> = DEFAULT_CLIENT_CAPABILITIES) {
+    this.clientCapabilities = new Capabilities(capabilities);
+    if (!this.clientCapabilities.has(BASE_1_0) && !this.clientCapabilities.has(BASE_1_1)) {
+      throw new TypeError('Client capabilities must include base:1.0 or base:1.1');
+    }
+  }
+
+  /** The server's capabilities from its hello (empty before the hello exchange). */
+  get serverCapabilities(): Capabilities {
+    return this.#serverCapabilities;
+  }
+
+  /** The session-id the server assigned, or `null` before the hello exchange. */
+  get id(): string | null {
+    return this.#id;
+  }
+
+  /** True from the end of the hello exchange until the session closes. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** The framing in use for messages after the hello: `eom` (base:1.0) or `chunked` (base:1.1). */
+  get framing(): FramingMode {
+    return this.#sendMode;
+  }
+
+  /** Who the session talks to, as used in error messages (e.g. `admin@10.0.0.1:830`). */
+  get peer(): string {
+    return this.#peer;
+  }
+
+  /** Register a listener (once; registering it again does nothing). */
+  addListener(listener: SessionListener): void {
+    this.#listeners.add(listener);
+  }
+
+  /** Unregister a listener; one never registered is ignored. */
+  removeListener(listener: SessionListener): void {
+    this.#listeners.delete(listener);
+  }
+
+  /** The registered listener that is an instance of `cls`, or `undefined`. */
+  getListenerInstance<T extends SessionListener>(cls: abstract new (...args: never[]) => T): T | undefined {
+    for (const listener of this.#listeners) {
+      if (listener instanceof cls) return listener;
+    }
+    return undefined;
+  }
+
+  /**
+   * Send one NETCONF message (a complete XML document), framed as negotiated.
+   * @throws {@link TransportError} when the session is not connected;
+   *   {@link NetconfFramingError} for an empty message or one that base:1.0 framing cannot carry.
+   */
+  send(message: string | Buffer): void {
+    const stream = this.#stream;
+    if (!this.#connected || !stream) {
+      throw new TransportError(`Not connected to ${this.#peer}: cannot send`);
+    }
+    const bytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
+    for (const piece of encodeMessage(bytes, this.#sendMode)) stream.write(piece);
+  }
+
+  /**
+   * Close the session: releases the stream, the connection under it and every timer. Sends
+   * nothing (an orderly `<close-session>` is the RPC layer's business). Idempotent; the promise
+   * settles when the transport is closed.
+   */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#phase = 'closed';
+    this.#connected = false;
+    this.#closing = this.closeTransport().catch((err: unknown) => {
+      debug('error while closing %s: %s', this.#peer, err);
+    });
+    return this.#closing;
+  }
+
+  /**
+   * Close what the transport opened (stream, channel, socket), resolving when it is closed.
+   * Called once, by {@link close}, also when the session fails.
+   */
+  protected abstract closeTransport(): Promise<void>;
+
+  /**
+   * Run the hello exchange on an open stream: send the client hello (always end-of-message
+   * framed), read the server's, record session-id and capabilities, and switch to chunked framing
+   * when both sides speak base:1.1. Rejects, and closes the session, when the hello does not
+   * arrive within `helloTimeout` seconds, is malformed, has no session-id or no base capability.
+   *
+   * @param peer - how to name the server in messages (never includes a password)
+   */
+  protected startSession(stream: Duplex, peer: string, options: SessionOptions = {}): Promise<void> {
+    if (this.#phase !== 'idle') throw new TransportError('Session already started');
+    this.#phase = 'hello';
+    this.#peer = peer;
+    this.#stream = stream;
+
+    return new Promise<void>((resolve, reject) => {
+      let helloWritten = false;
+      let helloReceived = false;
+      let settled = false;
+      const timeoutSeconds = options.helloTimeout ?? 30;
+      const finishHello = (err?: Error): void => {
+        if (settled) return;
+        if (!err && !(helloWritten && helloReceived)) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) {
+          void this.close();
+          reject(err);
+        } else if (this.#phase === 'closed') {
+          reject(new SessionCloseError('', undefined, `Session to ${peer} closed during the hello exchange`));
+        } else {
+          this.#phase = 'open';
+          this.#connected = true;
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => {
+        finishHello(new HelloError(`No hello from ${peer} within ${timeoutSeconds} s`));
+      }, timeoutSeconds * 1000);
+
+      const decoder = new FrameDecoder(
+        (segments, size) => {
+          const raw = segments.length === 1 ? (segments[0] as Buffer).toString('utf8') : Buffer.concat(segments, size).toString('utf8');
+          if (helloReceived) {
+            this.#dispatch(raw);
+            return;
+          }
+          try {
+            this.#acceptHello(raw, decoder);
+            helloReceived = true;
+            finishHello();
+          } catch (err) {
+            finishHello(err as Error);
+          }
+        },
+        options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize },
+      );
+      this.#decoder = decoder;
+
+      stream.on('data', (chunk: Buffer) => {
+        if (this.#phase === 'closed') return;
+        try {
+          decoder.push(chunk);
+        } catch (err) {
+          const error = err instanceof NetconfFramingError ? err : new TransportError(`Error handling data from ${peer}: ${String(err)}`, { cause: err });
+          if (!settled) finishHello(error);
+          else this.#fail(error);
+        }
+      });
+      const onEnd = (): void => {
+        if (this.#phase === 'closed') return;
+        const inBuf = decoder.inMessage ? decoder.pending().toString('utf8') : '';
+        const error = new SessionCloseError(inBuf, undefined, `Session to ${peer} closed by the server`);
+        if (!settled) finishHello(error);
+        else this.#fail(error);
+      };
+      stream.on('end', onEnd);
+      stream.on('close', onEnd);
+      stream.on('error', (err: Error) => {
+        if (this.#phase === 'closed') return;
+        const error = new TransportError(`Connection to ${peer} failed: ${err.message}`, { cause: err });
+        if (!settled) finishHello(error);
+        else this.#fail(error);
+      });
+
+      const hello = encodeMessage(Buffer.from(buildHello(this.clientCapabilities), 'utf8'), 'eom');
+      stream.write(hello[0]);
+      stream.write(hello[1], () => {
+        helloWritten = true;
+        finishHello();
+      });
+    });
+  }
+
+  #acceptHello(raw: string, decoder: FrameDecoder): void {
+    const hello = parseHello(raw);
+    const id = hello.sessionId;
+    if (id === null) throw new HelloError(`Hello from ${this.#peer} has no session-id`);
+    if (!/^[1-9][0-9]{0,9}$/.test(id) || Number(id) > 4294967295) {
+      throw new HelloError(`Hello from ${this.#peer} has an invalid session-id ${JSON.stringify(id.slice(0, 40))}`);
+    }
+    const server = new Capabilities(hello.capabilities);
+    const both = (uri: string): boolean => server.has(uri) && this.clientCapabilities.has(uri);
+    if (both(BASE_1_1)) {
+      decoder.upgrade();
+      this.#sendMode = 'chunked';
+    } else if (!both(BASE_1_0)) {
+      throw new HelloError(
+        `No common base capability with ${this.#peer}: server offers ${server.has(BASE_1_0) || server.has(BASE_1_1) ? [...server].filter((u) => u.startsWith('urn:ietf:params:netconf:base:')).join(', ') : 'none'}`,
+      );
+    }
+    this.#serverCapabilities = server;
+    this.#id = id;
+  }
+
+  #dispatch(raw: string): void {
+    let root: RootElement;
+    try {
+      root = findRoot(raw);
+    } catch (err) {
+      this.#dispatchError(err as Error);
+      return;
+    }
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener.callback(root, raw);
+      } catch (err) {
+        this.#report(listener, err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+  }
+
+  #dispatchError(error: Error): void {
+    if (this.#listeners.size === 0) debug('%s: %s', this.#peer, error.message);
+    for (const listener of [...this.#listeners]) this.#report(listener, error);
+  }
+
+  #report(listener: SessionListener, error: Error): void {
+    try {
+      listener.errback(error);
+    } catch (err) {
+      debug('errback of a listener threw: %s', err);
+    }
+  }
+
+  /** The session cannot go on: tell the listeners, then close. */
+  #fail(error: Error): void {
+    if (this.#phase === 'closed') return;
+    this.#connected = false;
+    void this.close();
+    this.#dispatchError(error);
+  }
+}
