@@ -35,4 +35,4 @@ export { Session, type SessionListener, type SessionOptions } from './transport/
 export { StreamSession } from './transport/stream.js';
 export { hostKeyInfo, md5Fingerprint, sha256Fingerprint, type HostKeyInfo } from './transport/host-key.js';
 export { defaultKnownHostsFiles, KnownHosts, type HostKeyStatus, type KnownHostsWarning } from './transport/known-hosts.js';
-export { defaultUnknownHostCb, NETCONF_SSH_PORT, SSHSession, type SSHConnectOptions, type UnknownHostCallback } from './transport/ssh.js';
+export { defaultUnknownHostCb, NETCONF_SSH_PORT, SSHSession, sshNativeCryptoAvailable, type SSHConnectOptions, type UnknownHostCallback } from './transport/ssh.js';

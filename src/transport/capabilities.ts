@@ -38,7 +38,7 @@ function abbreviate(base: string): string[] {
 export function parseCapability(uri: string): Capability {
   const q = uri.indexOf('?');
   const base = q === -1 ? uri : uri.slice(0, q);
-  const parameters: Record<string, string> = {};
+  const entries: Array<[string, string]> = [];
   if (q !== -1) {
     for (const pair of uri.slice(q + 1).split(/&(?:amp;)?/)) {
       if (!pair) continue;
@@ -46,13 +46,14 @@ export function parseCapability(uri: string): Capability {
       const key = eq === -1 ? pair : pair.slice(0, eq);
       const value = eq === -1 ? '' : pair.slice(eq + 1);
       try {
-        parameters[decodeURIComponent(key)] = decodeURIComponent(value);
+        entries.push([decodeURIComponent(key), decodeURIComponent(value)]);
       } catch {
-        parameters[key] = value;
+        entries.push([key, value]);
       }
     }
   }
-  return { uri, base, parameters, abbreviations: abbreviate(base) };
+  // fromEntries defines own properties: a parameter named __proto__ is kept as data.
+  return { uri, base, parameters: Object.fromEntries(entries), abbreviations: abbreviate(base) };
 }
 
 /**

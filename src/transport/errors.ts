@@ -14,11 +14,11 @@ export class SessionCloseError extends TransportError {
   readonly inBuf: string;
   readonly outBuf: string | undefined;
 
-  constructor(inBuf = '', outBuf?: string, message?: string) {
+  constructor(inBuf = '', outBuf?: string, message?: string, options?: ErrorOptions) {
     let text = message ?? 'Unexpected session close';
     if (inBuf) text += ` (${inBuf.length} bytes of an unfinished message received)`;
     if (outBuf) text += ` (${outBuf.length} bytes left unsent)`;
-    super(text);
+    super(text, options);
     this.inBuf = inBuf;
     this.outBuf = outBuf;
   }

@@ -12,7 +12,9 @@ const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 export type RootElement = readonly [tag: string, attributes: Readonly<Record<string, string>>];
 
 const NAME_END = /[\s/>]/g;
-const ATTRIBUTE = /\s*([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
+const ATTRIBUTE = /\s+([^\s=/>]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
+/** A name with at most one colon, neither part empty. */
+const QNAME = /^[^\s:]+(?::[^\s:]+)?$/;
 const TAG_CLOSE = /\s*(\/?>)/y;
 
 function clark(ns: string | undefined, local: string): string {
@@ -55,6 +57,7 @@ export function findRoot(xml: string): RootElement {
   if (!nameEnd) throw new MalformedMessageError('Unterminated root start tag');
   const qname = xml.slice(i + 1, nameEnd.index);
   if (!qname) throw new MalformedMessageError('Root start tag has no name');
+  if (!QNAME.test(qname)) throw new MalformedMessageError(`Malformed root element name ${JSON.stringify(qname)}`);
 
   const namespaces = new Map<string, string>([['xml', XML_NS]]);
   const raw: Array<[string, string]> = [];
@@ -67,6 +70,7 @@ export function findRoot(xml: string): RootElement {
     if (!m) throw new MalformedMessageError(`Malformed or unterminated root start tag <${qname}`);
     at = ATTRIBUTE.lastIndex;
     const name = m[1] as string;
+    if (!QNAME.test(name)) throw new MalformedMessageError(`Malformed attribute name ${JSON.stringify(name)} on root element`);
     let value: string;
     try {
       value = unescapeXml(m[2] ?? m[3] ?? '');
@@ -86,7 +90,9 @@ export function findRoot(xml: string): RootElement {
     if (ns === undefined) throw new MalformedMessageError(`Undeclared namespace prefix '${prefix}' on root element`);
     return clark(ns, name.slice(colon + 1));
   };
-  const attributes: Record<string, string> = {};
-  for (const [name, value] of raw) attributes[resolve(name, false)] = value;
+  const resolved = raw.map(([name, value]): [string, string] => [resolve(name, false), value]);
+  // fromEntries defines own properties, so even an attribute named __proto__ is kept.
+  const attributes: Record<string, string> = Object.fromEntries(resolved);
+  if (Object.keys(attributes).length !== resolved.length) throw new MalformedMessageError(`Duplicate attribute on root element <${qname}>`);
   return [resolve(qname, true), attributes];
 }

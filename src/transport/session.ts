@@ -213,21 +213,18 @@ export abstract class Session {
           else this.#fail(error);
         }
       });
-      const onEnd = (): void => {
+      // The stream ending, closing or failing under us all mean the same: the session is gone.
+      const onClose = (cause?: Error): void => {
         if (this.#phase === 'closed') return;
         const inBuf = decoder.inMessage ? decoder.pending().toString('utf8') : '';
-        const error = new SessionCloseError(inBuf, undefined, `Session to ${peer} closed by the server`);
+        const what = cause ? `Connection to ${peer} failed: ${cause.message}` : `Session to ${peer} closed by the server`;
+        const error = new SessionCloseError(inBuf, undefined, what, cause ? { cause } : undefined);
         if (!settled) finishHello(error);
         else this.#fail(error);
       };
-      stream.on('end', onEnd);
-      stream.on('close', onEnd);
-      stream.on('error', (err: Error) => {
-        if (this.#phase === 'closed') return;
-        const error = new TransportError(`Connection to ${peer} failed: ${err.message}`, { cause: err });
-        if (!settled) finishHello(error);
-        else this.#fail(error);
-      });
+      stream.on('end', () => onClose());
+      stream.on('close', () => onClose());
+      stream.on('error', (err: Error) => onClose(err));
 
       const hello = encodeMessage(Buffer.from(buildHello(this.clientCapabilities), 'utf8'), 'eom');
       stream.write(hello[0]);
