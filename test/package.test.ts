@@ -1,0 +1,61 @@
+/**
+ * The package as another project sees it: `import { SSHSession } from 'netconf-client'` through
+ * package.json `exports`, in JavaScript and in strict TypeScript against the shipped .d.ts.
+ */
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+let project: string;
+
+before(async () => {
+  project = await mkdtemp(join(tmpdir(), 'netconf-consumer-'));
+  await mkdir(join(project, 'node_modules', '@types'), { recursive: true });
+  await symlink(repo, join(project, 'node_modules', 'netconf-client'), 'dir');
+  await symlink(join(repo, 'node_modules', '@types', 'node'), join(project, 'node_modules', '@types', 'node'), 'dir');
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
+});
+after(async () => {
+  if (project) await rm(project, { recursive: true, force: true });
+});
+
+it('imports the public API by package name from JavaScript', async () => {
+  const script = `
+    import { SSHSession, Session, SSHUnknownHostError, NCClientError, defaultUnknownHostCb, FrameDecoder } from 'netconf-client';
+    const s = new SSHSession();
+    console.log(JSON.stringify({ session: s instanceof Session, id: s.id, connected: s.connected,
+      err: new SSHUnknownHostError('h', 'aa:bb') instanceof NCClientError, cb: defaultUnknownHostCb('h', 'aa'), framer: typeof FrameDecoder }));
+  `;
+  await writeFile(join(project, 'main.mjs'), script);
+  const { stdout } = await run(process.execPath, [join(project, 'main.mjs')], { cwd: project });
+  assert.deepEqual(JSON.parse(stdout), { session: true, id: null, connected: false, err: true, cb: false, framer: 'function' });
+});
+
+it('type-checks a strict TypeScript consumer against the shipped declarations', async () => {
+  await writeFile(
+    join(project, 'main.ts'),
+    `import { SSHSession, type SessionListener, type RootElement } from 'netconf-client';
+     const listener: SessionListener = { callback(root: RootElement, raw: string) { console.log(root[0], raw.length); }, errback(e: Error) { console.error(e); } };
+     const s = new SSHSession();
+     s.addListener(listener);
+     const id: string | null = s.id;
+     // @ts-expect-error port must be a number
+     void s.connect({ host: 'x', port: '830' });
+     export { id };
+    `,
+  );
+  const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+  const args = ['--noEmit', '--strict', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--types', 'node', join(project, 'main.ts')];
+  const result = await run(process.execPath, [tsc, ...args], { cwd: project }).then(
+    () => '',
+    (err: { stdout?: string }) => err.stdout ?? 'tsc failed',
+  );
+  assert.equal(result, '');
+});
