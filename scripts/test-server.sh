@@ -11,8 +11,9 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd -P)"
-STATE_ROOT="$REPO_DIR/.test-server"
+# The test user's password is machine-wide (one user, one password), so it lives with the user
+# running the tests, not in a checkout: two checkouts on one machine must not reset each other's.
+STATE_ROOT="${NETCONF_TEST_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/netconf-client-test}"
 PASSWORD_FILE="$STATE_ROOT/password"
 
 TEST_USER="nctest"

@@ -36,3 +36,23 @@ export { StreamSession } from './transport/stream.js';
 export { hostKeyInfo, md5Fingerprint, sha256Fingerprint, type HostKeyInfo } from './transport/host-key.js';
 export { defaultKnownHostsFiles, KnownHosts, type HostKeyStatus, type KnownHostsWarning } from './transport/known-hosts.js';
 export { defaultUnknownHostCb, NETCONF_SSH_PORT, SSHSession, sshNativeCryptoAvailable, type SSHConnectOptions, type UnknownHostCallback } from './transport/ssh.js';
+
+// The RPC layer: every NETCONF operation on a Manager, replies, errors, notifications.
+export { connect, Manager, type ConnectOptions, type ManagerOptions } from './manager.js';
+export { RPCDispatcher, NOTIFICATION_TAG, type CallOptions, type DispatcherOptions, type RaiseMode } from './operations/dispatcher.js';
+export { RPCReply } from './operations/rpc-reply.js';
+export { RPCError, parseRpcErrors, type RPCErrorInfo } from './operations/rpc-error.js';
+export { MissingCapabilityError, OperationError, RPCAbortedError, TimeoutExpiredError } from './operations/errors.js';
+export { NotificationQueue, NOTIFICATION_NS, parseNotification, type Notification } from './operations/notification.js';
+export type { ConfigSource, ConfigTarget, Datastore } from './operations/datastore.js';
+export type { Filter, WithDefaultsMode } from './operations/filter.js';
+export type { GetConfigOptions, GetOptions } from './operations/retrieve.js';
+export type { EditConfigOptions } from './operations/edit.js';
+export type { HeldLock } from './operations/lock.js';
+export type { CommitOptions } from './operations/commit.js';
+export type { GetSchemaOptions } from './operations/schema.js';
+export type { CreateSubscriptionOptions, EstablishedSubscription, EstablishSubscriptionOptions, EventTime } from './operations/subscription.js';
+export type { EditDataOptions, GetDataOptions, NmdaDatastore } from './operations/nmda.js';
+export type { XmlInput } from './operations/xml-fragments.js';
+export { XmlElement, type XmlNode } from './xml/element.js';
+export { parseXml } from './xml/parse.js';

@@ -1,0 +1,325 @@
+import type { Capabilities } from './transport/capabilities.js';
+import { SessionCloseError } from './transport/errors.js';
+import type { Session } from './transport/session.js';
+import { SSHSession, type SSHConnectOptions } from './transport/ssh.js';
+import { requireCapability } from './operations/capability-check.js';
+import * as commitOps from './operations/commit.js';
+import type { ConfigSource, ConfigTarget } from './operations/datastore.js';
+import { RPCDispatcher, type CallOptions, type RaiseMode } from './operations/dispatcher.js';
+import * as editOps from './operations/edit.js';
+import * as lockOps from './operations/lock.js';
+import * as nmdaOps from './operations/nmda.js';
+import { NotificationQueue } from './operations/notification.js';
+import * as retrieveOps from './operations/retrieve.js';
+import type { RPCReply } from './operations/rpc-reply.js';
+import * as schemaOps from './operations/schema.js';
+import * as sessionOps from './operations/session-control.js';
+import * as subscriptionOps from './operations/subscription.js';
+import { rootLocalName, xmlText, type XmlInput } from './operations/xml-fragments.js';
+
+/** Options of a {@link Manager}, whatever the transport. */
+export interface ManagerOptions {
+  /** Default seconds to wait for an RPC reply; default 30. Each call can override it. */
+  rpcTimeout?: number;
+  /** When an `<rpc-error>` throws {@link RPCError}; default `'all'` (as ncclient). */
+  raiseMode?: RaiseMode;
+  /** How many unread notifications to keep (see {@link NotificationQueue}); default 10 000. */
+  notificationBuffer?: number;
+  /** Seconds `close()` waits for the `<close-session>` reply before closing anyway; default 5. */
+  closeTimeout?: number;
+  /** Called with a reply that matches no pending RPC (otherwise only logged with NODE_DEBUG=netconf). */
+  onUnknownReply?: (reply: RPCReply) => void;
+}
+
+/** Options of {@link connect}: the SSH connection's, the manager's, and the client capabilities. */
+export interface ConnectOptions extends SSHConnectOptions, ManagerOptions {
+  /** Client capabilities to advertise; default base:1.0 and base:1.1. */
+  capabilities?: Iterable<string>;
+  /** known_hosts file(s) to trust, besides the default ones. */
+  knownHostsFile?: string | readonly string[];
+}
+
+/**
+ * Connect over SSH and return a {@link Manager} (ncclient's `manager.connect`).
+ *
+ * ```ts
+ * await using m = await connect({ host: 'router1', username: 'admin', password });
+ * const reply = await m.getConfig('running', { filter: '<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"/>' });
+ * ```
+ */
+export async function connect(options: ConnectOptions): Promise<Manager> {
+  const session = new SSHSession(options.capabilities);
+  if (options.hostkeyVerify ?? true) {
+    session.loadKnownHosts();
+    const extra = options.knownHostsFile === undefined ? [] : typeof options.knownHostsFile === 'string' ? [options.knownHostsFile] : options.knownHostsFile;
+    for (const file of extra) session.loadKnownHosts(file);
+  }
+  await session.connect(options);
+  return new Manager(session, options);
+}
+
+/**
+ * A NETCONF client session with every operation as a method: the facade over an RPC dispatcher
+ * and a transport {@link Session} (any: SSH, a stream of your own …). Methods take their options
+ * plus `timeout` (seconds) and `signal` (AbortSignal); they resolve to an {@link RPCReply} or
+ * throw {@link RPCError} (per the raise mode), {@link MissingCapabilityError} (before sending),
+ * {@link TimeoutExpiredError}, {@link RPCAbortedError} or the transport's error.
+ */
+export class Manager implements AsyncDisposable {
+  /** The transport session. */
+  readonly session: Session;
+  readonly #rpc: RPCDispatcher;
+  readonly #notifications: NotificationQueue;
+  readonly #closeTimeout: number;
+  #closing: Promise<void> | undefined;
+
+  /** Wrap an already connected session. */
+  constructor(session: Session, options: ManagerOptions = {}) {
+    this.session = session;
+    this.#closeTimeout = options.closeTimeout ?? 5;
+    const notifications = new NotificationQueue(options.notificationBuffer);
+    this.#notifications = notifications;
+    const dispatcherOptions: ConstructorParameters<typeof RPCDispatcher>[1] = {
+      onNotification: (raw) => notifications.push(raw),
+    };
+    if (options.rpcTimeout !== undefined) dispatcherOptions.timeout = options.rpcTimeout;
+    if (options.raiseMode !== undefined) dispatcherOptions.raiseMode = options.raiseMode;
+    if (options.onUnknownReply !== undefined) dispatcherOptions.onUnknownReply = options.onUnknownReply;
+    this.#rpc = new RPCDispatcher(session, dispatcherOptions);
+    session.addListener({
+      callback: () => undefined,
+      errback: (error) => {
+        if (session.connected) return;
+        notifications.end(this.#closing ? undefined : error);
+      },
+    });
+  }
+
+  /** The session-id the server assigned. */
+  get sessionId(): string | null {
+    return this.session.id;
+  }
+
+  get serverCapabilities(): Capabilities {
+    return this.session.serverCapabilities;
+  }
+
+  get clientCapabilities(): Capabilities {
+    return this.session.clientCapabilities;
+  }
+
+  get connected(): boolean {
+    return this.session.connected;
+  }
+
+  /** Default seconds to wait for a reply. */
+  get timeout(): number {
+    return this.#rpc.timeout;
+  }
+
+  set timeout(seconds: number) {
+    if (!(seconds > 0)) throw new TypeError(`timeout must be a positive number of seconds, got ${String(seconds)}`);
+    this.#rpc.timeout = seconds;
+  }
+
+  get raiseMode(): RaiseMode {
+    return this.#rpc.raiseMode;
+  }
+
+  set raiseMode(mode: RaiseMode) {
+    if (!['all', 'errors', 'none'].includes(mode)) throw new TypeError(`raiseMode must be 'all', 'errors' or 'none', got ${String(mode)}`);
+    this.#rpc.raiseMode = mode;
+  }
+
+  /** RPCs sent and awaiting their reply. */
+  get pendingRequests(): number {
+    return this.#rpc.pendingCount;
+  }
+
+  // ---- retrieval ---------------------------------------------------------------------------
+
+  /** `<get>`: configuration and state, optionally filtered. */
+  get(options?: retrieveOps.GetOptions): Promise<RPCReply> {
+    return this.#call(() => retrieveOps.get(this.#rpc, options));
+  }
+
+  /** `<get-config>` from `running`, `candidate`, `startup` or `{ url }`. */
+  getConfig(source: ConfigTarget, options?: retrieveOps.GetConfigOptions): Promise<RPCReply> {
+    return this.#call(() => retrieveOps.getConfig(this.#rpc, source, options));
+  }
+
+  /** `<get-data>` (NMDA, RFC 8526). */
+  getData(datastore: nmdaOps.NmdaDatastore, options?: nmdaOps.GetDataOptions): Promise<RPCReply> {
+    return this.#call(() => nmdaOps.getData(this.#rpc, datastore, options));
+  }
+
+  /** `<get-schema>` (RFC 6022): the module text is `reply.data?.textContent`. */
+  getSchema(identifier: string, options?: schemaOps.GetSchemaOptions): Promise<RPCReply> {
+    return this.#call(() => schemaOps.getSchema(this.#rpc, identifier, options));
+  }
+
+  // ---- editing -----------------------------------------------------------------------------
+
+  /** `<edit-config>`; target defaults to candidate when the server has `:candidate`, else running. */
+  editConfig(config: XmlInput | { url: string }, options?: editOps.EditConfigOptions): Promise<RPCReply> {
+    return this.#call(() => editOps.editConfig(this.#rpc, config, options));
+  }
+
+  /** `<edit-data>` (NMDA, RFC 8526). */
+  editData(datastore: nmdaOps.NmdaDatastore, config: XmlInput, options?: nmdaOps.EditDataOptions): Promise<RPCReply> {
+    return this.#call(() => nmdaOps.editData(this.#rpc, datastore, config, options));
+  }
+
+  /** `<copy-config>` from a datastore, `{ url }` or `{ config }` to a datastore or `{ url }`. */
+  copyConfig(source: ConfigSource, target: ConfigTarget, options?: CallOptions): Promise<RPCReply> {
+    return this.#call(() => editOps.copyConfig(this.#rpc, source, target, options));
+  }
+
+  /** `<delete-config>`. */
+  deleteConfig(target: ConfigTarget, options?: CallOptions): Promise<RPCReply> {
+    return this.#call(() => editOps.deleteConfig(this.#rpc, target, options));
+  }
+
+  /** `<validate>` a datastore, `{ url }` or inline `{ config }`. */
+  validate(source: ConfigSource = 'candidate', options?: CallOptions): Promise<RPCReply> {
+    return this.#call(() => editOps.validate(this.#rpc, source, options));
+  }
+
+  // ---- locking -----------------------------------------------------------------------------
+
+  /** `<lock>`. */
+  lock(target: ConfigTarget = 'running', options?: CallOptions): Promise<RPCReply> {
+    return this.#call(() => lockOps.lock(this.#rpc, target, options));
+  }
+
+  /** `<unlock>`. */
+  unlock(target: ConfigTarget = 'running', options?: CallOptions): Promise<RPCReply> {
+    return this.#call(() => lockOps.unlock(this.#rpc, target, options));
+  }
+
+  /**
+   * Lock `target` and get a handle that unlocks it: `await using lock = await m.locked('candidate')`
+   * (ncclient's `with m.locked(...)`), or call `release()`.
+   */
+  locked(target: ConfigTarget, options?: CallOptions): Promise<lockOps.HeldLock> {
+    return this.#call(() => lockOps.acquireLock(this.#rpc, target, options));
+  }
+
+  /** Run `fn` with `target` locked, unlocking afterwards whatever happens. */
+  withLock<T>(target: ConfigTarget, fn: () => Promise<T> | T, options?: CallOptions): Promise<T> {
+    return this.#call(() => lockOps.withLock(this.#rpc, target, fn, options));
+  }
+
+  // ---- commit ------------------------------------------------------------------------------
+
+  /**
+   * `<commit>`. For a confirmed commit, `timeout` is the confirm-timeout in seconds; the time to
+   * wait for the reply is `rpcTimeout` here.
+   */
+  commit(options?: commitOps.CommitOptions): Promise<RPCReply> {
+    return this.#call(() => commitOps.commit(this.#rpc, options));
+  }
+
+  /** `<cancel-commit>` (`:confirmed-commit:1.1`). */
+  cancelCommit(persistId?: string, options?: CallOptions): Promise<RPCReply> {
+    return this.#call(() => commitOps.cancelCommit(this.#rpc, persistId, options));
+  }
+
+  /** `<discard-changes>`. */
+  discardChanges(options?: CallOptions): Promise<RPCReply> {
+    return this.#call(() => commitOps.discardChanges(this.#rpc, options));
+  }
+
+  // ---- sessions ----------------------------------------------------------------------------
+
+  /** `<kill-session>` of another session. */
+  killSession(sessionId: string | number, options?: CallOptions): Promise<RPCReply> {
+    return this.#call(() => sessionOps.killSession(this.#rpc, sessionId, options));
+  }
+
+  /** `<close-session>`, then close the transport. Use {@link close} to close whatever happens. */
+  async closeSession(options?: CallOptions): Promise<RPCReply> {
+    const reply = await this.#call(() => sessionOps.closeSession(this.#rpc, options));
+    await this.#shutdown();
+    return reply;
+  }
+
+  // ---- notifications -----------------------------------------------------------------------
+
+  /** `<create-subscription>` (RFC 5277); read the notifications with {@link notifications}. */
+  createSubscription(options?: subscriptionOps.CreateSubscriptionOptions): Promise<RPCReply> {
+    return this.#call(() => subscriptionOps.createSubscription(this.#rpc, options));
+  }
+
+  /** `<establish-subscription>` (RFC 8639); resolves to the subscription id and the reply. */
+  establishSubscription(options?: subscriptionOps.EstablishSubscriptionOptions): Promise<subscriptionOps.EstablishedSubscription> {
+    return this.#call(() => subscriptionOps.establishSubscription(this.#rpc, options));
+  }
+
+  /** `<delete-subscription>` (RFC 8639). */
+  deleteSubscription(id: string | number, options?: CallOptions): Promise<RPCReply> {
+    return this.#call(() => subscriptionOps.deleteSubscription(this.#rpc, id, options));
+  }
+
+  /**
+   * The notifications received on this session: `for await (const n of m.notifications())`.
+   * Buffered from the moment the manager exists, up to `notificationBuffer` (oldest dropped and
+   * counted beyond that); the loop ends when the session closes.
+   */
+  notifications(): NotificationQueue {
+    return this.#notifications;
+  }
+
+  // ---- anything else -----------------------------------------------------------------------
+
+  /**
+   * Send any other RPC (vendor RPCs, YANG actions): `operation` is the content of `<rpc>`, e.g.
+   * `<get-chassis-inventory/>`. `capability`, when given, is checked first.
+   */
+  rpc(operation: XmlInput, options: CallOptions & { capability?: string } = {}): Promise<RPCReply> {
+    return this.#call(() => {
+      const text = xmlText(operation);
+      if (!text) throw new TypeError('rpc: empty operation');
+      if (rootLocalName(text) === 'rpc') throw new TypeError('rpc: pass the operation element, not a whole <rpc> (message-id and namespace are added for you)');
+      if (options.capability) requireCapability(this.serverCapabilities, options.capability, 'rpc');
+      return this.#rpc.request(text, options);
+    });
+  }
+
+  // ---- closing -----------------------------------------------------------------------------
+
+  /**
+   * Close: `<close-session>` with a short timeout (`closeTimeout`), then close the transport
+   * whatever happened. Idempotent. RPCs still pending are rejected with {@link SessionCloseError}.
+   */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#closing = (async () => {
+      if (this.session.connected) {
+        await sessionOps.closeSession(this.#rpc, { timeout: this.#closeTimeout }).catch(() => undefined);
+      }
+      await this.#shutdown();
+    })();
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#closing ??= Promise.resolve();
+    this.#rpc.rejectAll(new SessionCloseError('', undefined, `Session to ${this.session.peer} was closed before the reply arrived`));
+    this.#notifications.end();
+    await this.session.close();
+  }
+
+  /** Run an operation, turning synchronous throws (bad arguments, missing capability) into rejections. */
+  #call<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return op();
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import { debuglog } from 'node:util';
+import { NETCONF_NS } from '../transport/hello.js';
+import type { RootElement } from '../transport/root-element.js';
+import type { Session, SessionListener } from '../transport/session.js';
+import { RPCAbortedError, TimeoutExpiredError } from './errors.js';
+import { RPCError } from './rpc-error.js';
+import { RPCReply } from './rpc-reply.js';
+
+const debug = debuglog('netconf');
+
+const RPC_REPLY = `{${NETCONF_NS}}rpc-reply`;
+/** Root tag of RFC 5277 notifications. */
+export const NOTIFICATION_TAG = '{urn:ietf:params:xml:ns:netconf:notification:1.0}notification';
+
+/**
+ * When an `<rpc-error>` in a reply makes the call throw {@link RPCError} (ncclient's RaiseMode):
+ * `all` — any rpc-error, warnings included (ncclient's default); `errors` — only severity
+ * `error` (warnings stay readable in `reply.errors`); `none` — never: inspect `reply.ok`.
+ */
+export type RaiseMode = 'all' | 'errors' | 'none';
+
+/** Options every RPC call takes. */
+export interface CallOptions {
+  /** Seconds to wait for the reply (default: the dispatcher's, 30). `Infinity` waits forever. */
+  timeout?: number;
+  /** Aborts the wait; the RPC is removed from the pending table. */
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  resolve(reply: RPCReply): void;
+  reject(error: Error): void;
+  cleanup(): void;
+}
+
+/** Options of an {@link RPCDispatcher}. */
+export interface DispatcherOptions {
+  /** Default seconds to wait for a reply; default 30. */
+  timeout?: number;
+  /** Default 'all'. */
+  raiseMode?: RaiseMode;
+  /** Called with a reply whose message-id matches no pending RPC. */
+  onUnknownReply?: (reply: RPCReply) => void;
+  /** Called with every notification received (raw XML). */
+  onNotification?: (raw: string) => void;
+}
+
+/** How many message-ids of timed-out or aborted RPCs to remember, so their late replies are not "unknown". */
+const ABANDONED_MEMORY = 1024;
+
+/**
+ * Sends RPCs on a {@link Session} and matches replies to them by message-id. Many RPCs may be in
+ * flight at once (pipelining). Each call has a timeout and an optional AbortSignal; a call that
+ * times out or is aborted leaves the pending table at once. When the session fails or closes,
+ * every pending call is rejected with that error.
+ */
+export class RPCDispatcher implements SessionListener {
+  readonly session: Session;
+  /** Default reply timeout, in seconds. */
+  timeout: number;
+  raiseMode: RaiseMode;
+  #nextId = 101;
+  #pending = new Map<string, Pending>();
+  #abandoned = new Set<string>();
+  #onUnknownReply: ((reply: RPCReply) => void) | undefined;
+  #onNotification: ((raw: string) => void) | undefined;
+
+  constructor(session: Session, options: DispatcherOptions = {}) {
+    this.session = session;
+    this.timeout = options.timeout ?? 30;
+    this.raiseMode = options.raiseMode ?? 'all';
+    this.#onUnknownReply = options.onUnknownReply;
+    this.#onNotification = options.onNotification;
+    session.addListener(this);
+  }
+
+  /** How many RPCs await their reply. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Send one RPC and wait for its reply.
+   * @param operation - the content of `<rpc>`: the operation element, e.g. `<get/>`
+   * @throws {@link RPCError} per the raise mode, {@link TimeoutExpiredError}, {@link RPCAbortedError},
+   *   or the transport error that ended the session.
+   */
+  request(operation: string, options: CallOptions = {}): Promise<RPCReply> {
+    const { signal } = options;
+    const timeout = options.timeout ?? this.timeout;
+    if (!(timeout > 0)) return Promise.reject(new TypeError(`timeout must be a positive number of seconds, got ${String(timeout)}`));
+    if (signal?.aborted) return Promise.reject(new RPCAbortedError('RPC aborted before it was sent', { cause: signal.reason }));
+    const id = String(this.#nextId++);
+    return new Promise<RPCReply>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        this.#abandon(id);
+        reject(new RPCAbortedError(`RPC ${id} to ${this.session.peer} aborted`, { cause: signal?.reason }));
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#pending.delete(id);
+      };
+      this.#pending.set(id, { resolve, reject, cleanup });
+      if (Number.isFinite(timeout)) {
+        timer = setTimeout(() => {
+          this.#abandon(id);
+          reject(new TimeoutExpiredError(`No reply from ${this.session.peer} to RPC ${id} within ${timeout} s`));
+        }, timeout * 1000);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        this.session.send(`<rpc message-id="${id}" xmlns="${NETCONF_NS}">${operation}</rpc>`);
+      } catch (err) {
+        cleanup();
+        reject(err as Error);
+      }
+    });
+  }
+
+  /** Reject every pending RPC with `error` (the session is gone). */
+  rejectAll(error: Error): void {
+    for (const pending of [...this.#pending.values()]) {
+      pending.cleanup();
+      pending.reject(error);
+    }
+  }
+
+  /** Stop listening to the session (pending RPCs are left as they are). */
+  detach(): void {
+    this.session.removeListener(this);
+  }
+
+  /** @internal SessionListener */
+  callback(root: RootElement, raw: string): void {
+    const [tag, attributes] = root;
+    if (tag === NOTIFICATION_TAG) {
+      this.#onNotification?.(raw);
+      return;
+    }
+    if (tag !== RPC_REPLY) {
+      debug('ignoring a message with root %s from %s', tag, this.session.peer);
+      return;
+    }
+    let id = attributes['message-id'];
+    // A reply without message-id (a server answering an RPC it could not read) goes to the only
+    // pending RPC when there is exactly one.
+    if (id === undefined && this.#pending.size === 1) id = this.#pending.keys().next().value;
+    const pending = id === undefined ? undefined : this.#pending.get(id);
+    const reply = new RPCReply(raw, id ?? '');
+    if (!pending) {
+      if (id !== undefined && this.#abandoned.delete(id)) {
+        debug('late reply to abandoned RPC %s', id);
+        return;
+      }
+      if (this.#onUnknownReply) this.#onUnknownReply(reply);
+      else debug('reply with unknown message-id %s from %s', id, this.session.peer);
+      return;
+    }
+    pending.cleanup();
+    let error: RPCError | undefined;
+    try {
+      const errors = this.raiseMode === 'none' ? [] : reply.errors;
+      const raising = this.raiseMode === 'all' ? errors : errors.filter((e) => e.severity === 'error');
+      if (raising.length > 0) error = new RPCError(reply.errors, raw, this.session.peer);
+    } catch (err) {
+      pending.reject(err as Error); // a reply that is not well-formed XML
+      return;
+    }
+    if (error) pending.reject(error);
+    else pending.resolve(reply);
+  }
+
+  /** @internal SessionListener */
+  errback(error: Error): void {
+    if (!this.session.connected) this.rejectAll(error);
+  }
+
+  #abandon(id: string): void {
+    this.#pending.get(id)?.cleanup();
+    this.#abandoned.add(id);
+    if (this.#abandoned.size > ABANDONED_MEMORY) {
+      const oldest = this.#abandoned.values().next().value;
+      if (oldest !== undefined) this.#abandoned.delete(oldest);
+    }
+  }
+}
