@@ -15,7 +15,8 @@ import type { RPCReply } from './operations/rpc-reply.js';
 import * as schemaOps from './operations/schema.js';
 import * as sessionOps from './operations/session-control.js';
 import * as subscriptionOps from './operations/subscription.js';
-import { rootLocalName, xmlText, type XmlInput } from './operations/xml-fragments.js';
+import { rootIs, xmlText, type XmlInput } from './operations/xml-fragments.js';
+import { NETCONF_NS } from './transport/hello.js';
 
 /** Options of a {@link Manager}, whatever the transport. */
 export interface ManagerOptions {
@@ -72,6 +73,8 @@ export class Manager implements AsyncDisposable {
   readonly #notifications: NotificationQueue;
   readonly #closeTimeout: number;
   #closing: Promise<void> | undefined;
+  /** A `<close-session>` of closeSession() is in flight: the server hanging up is then no failure. */
+  #closeRequested = false;
 
   /** Wrap an already connected session. */
   constructor(session: Session, options: ManagerOptions = {}) {
@@ -88,10 +91,8 @@ export class Manager implements AsyncDisposable {
     this.#rpc = new RPCDispatcher(session, dispatcherOptions);
     session.addListener({
       callback: () => undefined,
-      errback: (error) => {
-        if (session.connected) return;
-        notifications.end(this.#closing ? undefined : error);
-      },
+      errback: () => undefined,
+      closed: (error) => notifications.end(this.#closing || this.#closeRequested ? undefined : error),
     });
   }
 
@@ -239,7 +240,15 @@ export class Manager implements AsyncDisposable {
 
   /** `<close-session>`, then close the transport. Use {@link close} to close whatever happens. */
   async closeSession(options?: CallOptions): Promise<RPCReply> {
-    const reply = await this.#call(() => sessionOps.closeSession(this.#rpc, options));
+    // The server may send the reply and hang up in one read: the hang-up is then reported before
+    // this function resumes, and must not end the notifications with an error.
+    this.#closeRequested = true;
+    let reply: RPCReply;
+    try {
+      reply = await this.#call(() => sessionOps.closeSession(this.#rpc, options));
+    } finally {
+      this.#closeRequested = false;
+    }
     await this.#shutdown();
     return reply;
   }
@@ -280,7 +289,7 @@ export class Manager implements AsyncDisposable {
     return this.#call(() => {
       const text = xmlText(operation);
       if (!text) throw new TypeError('rpc: empty operation');
-      if (rootLocalName(text) === 'rpc') throw new TypeError('rpc: pass the operation element, not a whole <rpc> (message-id and namespace are added for you)');
+      if (rootIs(text, 'rpc', ['', NETCONF_NS])) throw new TypeError('rpc: pass the operation element, not a whole <rpc> (message-id and namespace are added for you)');
       if (options.capability) requireCapability(this.serverCapabilities, options.capability, 'rpc');
       return this.#rpc.request(text, options);
     });

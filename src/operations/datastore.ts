@@ -1,7 +1,8 @@
 import type { Capabilities } from '../transport/capabilities.js';
 import { escapeXml } from '../transport/xml-text.js';
 import { requireCapability } from './capability-check.js';
-import { emptyElement, rootLocalName, xmlText, type XmlInput } from './xml-fragments.js';
+import { NETCONF_NS } from '../transport/hello.js';
+import { emptyElement, rootIs, xmlText, type XmlInput } from './xml-fragments.js';
 
 /** A configuration datastore of RFC 6241. */
 export type Datastore = 'running' | 'candidate' | 'startup';
@@ -29,11 +30,14 @@ export function targetXml(target: ConfigTarget, caps: Capabilities, what: string
   return emptyElement(target, 'datastore');
 }
 
-/** Inline configuration as a `<config>` element: wrapped unless the caller's root already is one. */
-export function configXml(config: XmlInput): string {
+/**
+ * Inline configuration as a `<config>` element: wrapped unless the caller's root already is the
+ * `<config>` of the operation's namespace (`ns`; NETCONF's by default) or an un-namespaced one.
+ */
+export function configXml(config: XmlInput, ns: string = NETCONF_NS): string {
   const text = xmlText(config);
   if (!text) throw new TypeError('Empty configuration');
-  return rootLocalName(text) === 'config' ? text : `<config>${text}</config>`;
+  return rootIs(text, 'config', ['', ns]) ? text : `<config>${text}</config>`;
 }
 
 /** The XML of a copy-config source. */

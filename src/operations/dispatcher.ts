@@ -1,4 +1,5 @@
 import { debuglog } from 'node:util';
+import { SessionCloseError } from '../transport/errors.js';
 import { NETCONF_NS } from '../transport/hello.js';
 import type { RootElement } from '../transport/root-element.js';
 import type { Session, SessionListener } from '../transport/session.js';
@@ -103,7 +104,9 @@ export class RPCDispatcher implements SessionListener {
         this.#pending.delete(id);
       };
       this.#pending.set(id, { resolve, reject, cleanup });
-      if (Number.isFinite(timeout)) {
+      // setTimeout fires at once (after a TimeoutOverflowWarning) beyond 2^31-1 ms, ~24.8 days:
+      // a timeout that long is as good as none.
+      if (timeout * 1000 <= 2147483647) {
         timer = setTimeout(() => {
           this.#abandon(id);
           reject(new TimeoutExpiredError(`No reply from ${this.session.peer} to RPC ${id} within ${timeout} s`));
@@ -175,6 +178,11 @@ export class RPCDispatcher implements SessionListener {
   /** @internal SessionListener */
   errback(error: Error): void {
     if (!this.session.connected) this.rejectAll(error);
+  }
+
+  /** @internal SessionListener: the session ended; nothing pending can be answered any more. */
+  closed(error?: Error): void {
+    this.rejectAll(error ?? new SessionCloseError('', undefined, `Session to ${this.session.peer} was closed before the reply arrived`));
   }
 
   #abandon(id: string): void {

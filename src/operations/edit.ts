@@ -60,9 +60,10 @@ export function copyConfig(rpc: RPCDispatcher, source: ConfigSource, target: Con
   return rpc.request(`<copy-config>${body}</copy-config>`, options);
 }
 
-/** `<delete-config>` (RFC 6241 §7.4); running cannot be deleted. */
+/** `<delete-config>` (RFC 6241 §7.4) of startup or a URL. */
 export function deleteConfig(rpc: RPCDispatcher, target: ConfigTarget, options: CallOptions = {}): Promise<RPCReply> {
-  if (target === 'running') return Promise.reject(new OperationError('delete-config: the running datastore cannot be deleted'));
+  // RFC 6241's YANG allows only startup or a URL as delete-config target.
+  if (target === 'running' || target === 'candidate') return Promise.reject(new OperationError(`delete-config: the ${target} datastore cannot be deleted (only startup or a URL)`));
   const body = `<target>${targetXml(target, rpc.session.serverCapabilities, 'delete-config')}</target>`;
   return rpc.request(`<delete-config>${body}</delete-config>`, options);
 }

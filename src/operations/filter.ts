@@ -1,7 +1,8 @@
 import type { Capabilities } from '../transport/capabilities.js';
 import { escapeXml } from '../transport/xml-text.js';
 import { requireCapability } from './capability-check.js';
-import { rootLocalName, xmlText, type XmlInput } from './xml-fragments.js';
+import { NETCONF_NS } from '../transport/hello.js';
+import { rootIs, xmlText, type XmlInput } from './xml-fragments.js';
 
 /**
  * A filter for get, get-config and subscriptions:
@@ -20,7 +21,8 @@ export function filterXml(filter: Filter, caps: Capabilities, what: string): str
   }
   const subtree = typeof filter === 'object' && 'subtree' in filter ? filter.subtree : filter;
   const text = xmlText(subtree);
-  if (rootLocalName(text) === 'filter') return text;
+  // create-subscription's <filter> is in the notification namespace
+  if (rootIs(text, 'filter', ['', NETCONF_NS, 'urn:ietf:params:xml:ns:netconf:notification:1.0'])) return text;
   return `<filter type="subtree">${text}</filter>`;
 }
 

@@ -74,6 +74,6 @@ export function editData(rpc: RPCDispatcher, datastore: NmdaDatastore, config: X
   requireNmda(rpc, 'edit-data');
   let body = `<datastore>ds:${identity(datastore, 'datastore')}</datastore>`;
   if (options.defaultOperation !== undefined) body += textElement('default-operation', identity(options.defaultOperation, 'default operation'));
-  body += configXml(config);
+  body += configXml(config, NMDA_NS);
   return rpc.request(`<edit-data xmlns="${NMDA_NS}" xmlns:ds="${DATASTORES_NS}">${body}</edit-data>`, options);
 }

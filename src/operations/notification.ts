@@ -68,9 +68,14 @@ export class NotificationQueue implements AsyncIterable<Notification> {
   push(raw: string): void {
     if (this.#ended) return;
     if (this.size >= this.capacity) {
+      // The dropped item's own count of losses carries over, with itself, to the item now first
+      // in line (or to the one being pushed when none is left), so every loss is reported once.
+      const lost = 1 + (this.#items[this.#head]?.droppedBefore ?? 0);
       this.#head++;
       this.#dropped++;
-      this.#droppedSinceLast++;
+      const first = this.size > 0 ? this.#items[this.#head] : undefined;
+      if (first) first.droppedBefore += lost;
+      else this.#droppedSinceLast += lost;
     }
     this.#items.push({ raw, droppedBefore: this.#droppedSinceLast });
     this.#droppedSinceLast = 0;

@@ -10,6 +10,6 @@ export function closeSession(rpc: RPCDispatcher, options: CallOptions = {}): Pro
 /** `<kill-session>` of another session (RFC 6241 §7.9). */
 export function killSession(rpc: RPCDispatcher, sessionId: string | number, options: CallOptions = {}): Promise<RPCReply> {
   const id = String(sessionId);
-  if (!/^[1-9][0-9]*$/.test(id)) return Promise.reject(new TypeError(`kill-session: invalid session-id ${JSON.stringify(id)}`));
+  if (!/^[1-9][0-9]{0,9}$/.test(id) || Number(id) > 4294967295) return Promise.reject(new TypeError(`kill-session: invalid session-id ${JSON.stringify(id)}`));
   return rpc.request(`<kill-session>${textElement('session-id', id)}</kill-session>`, options);
 }

@@ -11,14 +11,19 @@ export function xmlText(input: XmlInput): string {
   return text.replace(/^\s*<\?xml[^>]*\?>/, '').trim();
 }
 
-/** The local name of the fragment's root element, or undefined for text / several elements. */
-export function rootLocalName(xml: string): string | undefined {
+/**
+ * True when the fragment's root element is `local` in one of `namespaces` (`''` standing for no
+ * namespace declared, i.e. the one of the enclosing operation). Used to tell a caller's wrapper
+ * element (`<config>`, `<filter>`) from content that merely has the same local name.
+ */
+export function rootIs(xml: string, local: string, namespaces: readonly string[]): boolean {
+  let tag: string;
   try {
-    const tag = findRoot(xml)[0];
-    return tag.slice(tag.indexOf('}') + 1);
+    tag = findRoot(xml)[0];
   } catch {
-    return undefined;
+    return false;
   }
+  return namespaces.some((ns) => tag === (ns ? `{${ns}}${local}` : local));
 }
 
 /** An empty element `<name/>`, checking that `name` is a plain XML name (no markup injection). */

@@ -26,6 +26,11 @@ export interface SessionListener {
   callback(root: RootElement, raw: string): void;
   /** @param error - what went wrong; a {@link SessionCloseError} when the session closed under it. */
   errback(error: Error): void;
+  /**
+   * Optional: called once when the session has ended, for any reason — `close()` called
+   * locally (`error` undefined) or a failure already reported to `errback` (`error` set).
+   */
+  closed?(error?: Error): void;
 }
 
 /** Options for the hello exchange and framing, common to every transport. */
@@ -58,6 +63,7 @@ export abstract class Session {
   #sendMode: FramingMode = 'eom';
   #closing: Promise<void> | undefined;
   #peer = 'the server';
+  #failure: Error | undefined;
 
   /** @param capabilities - client capabilities to advertise; default base:1.0 and base:1.1. */
   constructor(capabilities: Iterable<string> = DEFAULT_CLIENT_CAPABILITIES) {
@@ -130,12 +136,27 @@ export abstract class Session {
    * settles when the transport is closed.
    */
   close(): Promise<void> {
+    return this.#end();
+  }
+
+  /** Close once; tell listeners (`closed`) if the session had been open. */
+  #end(error?: Error): Promise<void> {
     if (this.#closing) return this.#closing;
+    const wasOpen = this.#phase === 'open';
     this.#phase = 'closed';
     this.#connected = false;
     this.#closing = this.closeTransport().catch((err: unknown) => {
       debug('error while closing %s: %s', this.#peer, err);
     });
+    if (wasOpen) {
+      for (const listener of [...this.#listeners]) {
+        try {
+          listener.closed?.(error ?? this.#failure);
+        } catch (err) {
+          debug('closed() of a listener threw: %s', err);
+        }
+      }
+    }
     return this.#closing;
   }
 
@@ -290,7 +311,8 @@ export abstract class Session {
   #fail(error: Error): void {
     if (this.#phase === 'closed') return;
     this.#connected = false;
-    void this.close();
+    this.#failure = error; // a listener may call close() from its errback: closed() still gets the error
     this.#dispatchError(error);
+    void this.#end(error);
   }
 }

@@ -4,7 +4,8 @@ import { escapeXml } from '../transport/xml-text.js';
 export type XmlNode = XmlElement | string;
 
 function escapeText(text: string): string {
-  return text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+  // A literal CR would be read back as LF (line-end normalisation): write it as a reference.
+  return text.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;'));
 }
 
 /**

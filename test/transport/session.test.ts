@@ -3,63 +3,13 @@
  * produce on demand. Behaviour with a real server is in test/integration/.
  */
 import * as assert from 'node:assert/strict';
-import { Duplex, PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { BASE_1_0, BASE_1_1 } from '../../src/transport/capabilities.js';
 import { HelloError, MalformedMessageError, NetconfFramingError, SessionCloseError, TransportError } from '../../src/transport/errors.js';
-import { encodeMessage, FrameDecoder, type FramingMode } from '../../src/transport/framing.js';
 import type { RootElement } from '../../src/transport/root-element.js';
 import type { SessionListener } from '../../src/transport/session.js';
 import { StreamSession } from '../../src/transport/stream.js';
-
-const NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
-
-function serverHello(caps: string[], sessionId: string | null = '7'): string {
-  const capXml = caps.map((c) => `<capability>${c}</capability>`).join('');
-  const sid = sessionId === null ? '' : `<session-id>${sessionId}</session-id>`;
-  return `<hello xmlns="${NS}"><capabilities>${capXml}</capabilities>${sid}</hello>`;
-}
-
-/** A scripted peer at the other end of an in-memory stream. */
-class FakePeer {
-  readonly toClient = new PassThrough();
-  readonly fromClient = new PassThrough();
-  readonly clientStream: Duplex;
-  readonly received: string[] = [];
-  #decoder = new FrameDecoder((segments) => this.received.push(Buffer.concat(segments).toString('utf8')));
-  #waiters: Array<() => void> = [];
-
-  constructor() {
-    this.clientStream = Duplex.from({ readable: this.toClient, writable: this.fromClient });
-    this.fromClient.on('data', (chunk: Buffer) => {
-      this.#decoder.push(chunk);
-      for (const w of this.#waiters.splice(0)) w();
-    });
-  }
-
-  /** Wait until the client has sent `count` messages. */
-  async messages(count: number): Promise<string[]> {
-    while (this.received.length < count) await new Promise<void>((resolve) => this.#waiters.push(resolve));
-    return this.received;
-  }
-
-  upgrade(): void {
-    this.#decoder.upgrade();
-  }
-
-  sendRaw(data: string | Buffer): void {
-    this.toClient.write(data);
-  }
-
-  send(message: string, mode: FramingMode): void {
-    for (const piece of encodeMessage(Buffer.from(message), mode)) this.toClient.write(piece);
-  }
-
-  end(): void {
-    this.toClient.end();
-    this.clientStream.destroy();
-  }
-}
+import { FakePeer, NS, openSession, serverHello } from '../helpers/fake-peer.js';
 
 /** A listener that records what it is given. */
 class Recorder implements SessionListener {
@@ -80,16 +30,6 @@ class Recorder implements SessionListener {
   async until(check: () => boolean): Promise<void> {
     while (!check()) await new Promise<void>((resolve) => this.#waiters.push(resolve));
   }
-}
-
-async function openSession(caps = [BASE_1_0, BASE_1_1], options = {}): Promise<{ session: StreamSession; peer: FakePeer }> {
-  const peer = new FakePeer();
-  const session = new StreamSession();
-  const connecting = session.connect(peer.clientStream, 'fake', options);
-  peer.send(serverHello(caps), 'eom');
-  await connecting;
-  if (session.framing === 'chunked') peer.upgrade();
-  return { session, peer };
 }
 
 describe('Session hello exchange', () => {
