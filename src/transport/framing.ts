@@ -62,6 +62,16 @@ export interface FrameDecoderOptions {
  */
 export type MessageHandler = (segments: Buffer[], size: number) => void;
 
+/**
+ * Receives messages as they stream in, without the decoder holding them: `data` with each piece
+ * of the current message's bytes (views on the pushed buffers), in order, then `end` when the
+ * message is complete. A message's first `data` follows the previous `end`.
+ */
+export interface FrameSink {
+  data(piece: Buffer): void;
+  end(): void;
+}
+
 function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
@@ -71,13 +81,37 @@ function describeByte(byte: number): string {
   return byte >= 0x21 && byte < 0x7f ? `'${String.fromCharCode(byte)}' (${hex})` : hex;
 }
 
+/** The sink that gathers each message's pieces and hands the whole message to a handler. */
+class Collector implements FrameSink {
+  segments: Buffer[] = [];
+  size = 0;
+  readonly #handler: MessageHandler;
+  constructor(handler: MessageHandler) {
+    this.#handler = handler;
+  }
+  data(piece: Buffer): void {
+    this.segments.push(piece);
+    this.size += piece.length;
+  }
+  end(): void {
+    const { segments, size } = this;
+    this.segments = [];
+    this.size = 0;
+    this.#handler(segments, size);
+  }
+}
+
+const NOTHING = Buffer.alloc(0);
+
 /**
  * Incremental NETCONF frame decoder working on Buffers.
  *
  * Linear in its input however it is split: delimiters split across pushes, several messages in one
- * push, a chunk of hundreds of MB. Message bytes are never copied here; each message is handed to
- * the handler as a list of segments, and decoding (to a string, once per message, so multi-byte
- * UTF-8 characters split across chunks or reads come out whole) is the caller's choice.
+ * push, a chunk of hundreds of MB. Message bytes are never copied here: with a
+ * {@link MessageHandler}, each whole message is handed over as the list of segments that form it;
+ * with a {@link FrameSink}, pieces are handed over as they arrive and nothing is held (for
+ * streaming messages of any size). Decoding to text is the caller's business, once per message,
+ * so multi-byte UTF-8 characters split across chunks or reads come out whole.
  *
  * Any violation of RFC 6242 throws a {@link NetconfFramingError} from {@link push}; the decoder is
  * then failed and rejects further input, since the stream cannot be resynchronised.
@@ -85,13 +119,14 @@ function describeByte(byte: number): string {
 export class FrameDecoder {
   readonly maxMessageSize: number;
   #mode: FramingMode = 'eom';
-  #onMessage: MessageHandler;
-  #segments: Buffer[] = [];
+  readonly #sink: FrameSink;
+  readonly #collector: Collector | undefined;
+  /** Bytes of the current message seen so far (handed to the sink, or held back). */
   #size = 0;
   #failed: NetconfFramingError | undefined;
-  // end-of-message framing: the last (up to 5) bytes of the message so far, to find a delimiter
-  // split across pushes
-  #tail: Buffer = Buffer.alloc(0);
+  // end-of-message framing: the last (up to 5) bytes seen, held back from the sink until it is
+  // known whether they begin a delimiter split across pushes
+  #held: Buffer = NOTHING;
   // chunked framing
   #state: ChunkState = ChunkState.HeaderLf;
   #chunkSize = 0;
@@ -99,13 +134,18 @@ export class FrameDecoder {
   #chunkRemaining = 0;
   #sawChunk = false;
 
-  constructor(onMessage: MessageHandler, options: FrameDecoderOptions = {}) {
+  constructor(handler: MessageHandler | FrameSink, options: FrameDecoderOptions = {}) {
     const max = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     if (!Number.isSafeInteger(max) || max <= 0) {
       throw new RangeError(`maxMessageSize must be a positive integer, got ${String(max)}`);
     }
     this.maxMessageSize = max;
-    this.#onMessage = onMessage;
+    if (typeof handler === 'function') {
+      this.#collector = new Collector(handler);
+      this.#sink = this.#collector;
+    } else {
+      this.#sink = handler;
+    }
   }
 
   /** The framing now in force. */
@@ -124,9 +164,12 @@ export class FrameDecoder {
     return this.#sawChunk || this.#state !== ChunkState.HeaderLf;
   }
 
-  /** The bytes of the unfinished message, for error reports. A copy. */
+  /**
+   * The bytes of the unfinished message that the decoder holds, for error reports (a copy). With
+   * a {@link FrameSink}, the pieces already handed to it are not included.
+   */
   pending(): Buffer {
-    return Buffer.concat(this.#segments, this.#size);
+    return Buffer.concat([...(this.#collector?.segments ?? []), this.#held]);
   }
 
   /**
@@ -143,7 +186,7 @@ export class FrameDecoder {
     this.#sawChunk = false;
   }
 
-  /** Feed received bytes. Whole messages are handed to the handler before this returns. */
+  /** Feed received bytes. Whole messages are handed over before this returns. */
   push(data: Buffer): void {
     if (this.#failed) throw this.#failed;
     let offset = 0;
@@ -156,18 +199,12 @@ export class FrameDecoder {
     } catch (err) {
       if (err instanceof NetconfFramingError) {
         this.#failed = err;
-        this.#segments = [];
+        if (this.#collector) this.#collector.segments = [];
+        this.#held = NOTHING;
         this.#size = 0;
       }
       throw err;
     }
-  }
-
-  #append(piece: Buffer): void {
-    if (piece.length === 0) return;
-    this.#checkSize(this.#size + piece.length);
-    this.#segments.push(piece);
-    this.#size += piece.length;
   }
 
   #checkSize(size: number): void {
@@ -178,62 +215,53 @@ export class FrameDecoder {
     }
   }
 
-  #emit(): void {
-    const segments = this.#segments;
-    const size = this.#size;
-    this.#segments = [];
+  #deliver(piece: Buffer): void {
+    if (piece.length > 0) this.#sink.data(piece);
+  }
+
+  #end(): void {
     this.#size = 0;
-    this.#tail = Buffer.alloc(0);
+    this.#held = NOTHING;
     this.#sawChunk = false;
-    this.#onMessage(segments, size);
+    this.#sink.end();
   }
 
   // ---- end-of-message framing -------------------------------------------------------------
 
   #pushEom(data: Buffer, start: number): number {
-    const tail = this.#tail;
-    if (tail.length > 0) {
-      // A delimiter may begin in the last bytes already taken and end in this push.
-      const probe = Buffer.concat([tail, data.subarray(start, start + DELIM_LEN - 1)]);
+    const held = this.#held;
+    if (held.length > 0) {
+      // A delimiter may begin in the held-back bytes and end in this push.
+      const probe = Buffer.concat([held, data.subarray(start, start + DELIM_LEN - 1)]);
       const at = probe.indexOf(DELIM);
-      if (at !== -1 && at < tail.length) {
-        const inTail = tail.length - at;
-        this.#dropLast(inTail);
-        this.#emit();
-        return start + DELIM_LEN - inTail;
+      if (at !== -1 && at < held.length) {
+        this.#deliver(held.subarray(0, at));
+        this.#end();
+        return start + DELIM_LEN - (held.length - at);
       }
     }
     const at = data.indexOf(DELIM, start);
-    if (at === -1) {
-      const piece = data.subarray(start);
-      this.#append(piece);
-      this.#tail =
-        piece.length >= DELIM_LEN - 1
-          ? piece.subarray(piece.length - (DELIM_LEN - 1))
-          : Buffer.concat([tail, piece]).subarray(-(DELIM_LEN - 1));
-      return data.length;
+    if (at !== -1) {
+      this.#checkSize(this.#size + (at - start));
+      this.#deliver(held);
+      this.#deliver(data.subarray(start, at));
+      this.#end();
+      return at + DELIM_LEN;
     }
-    this.#append(data.subarray(start, at));
-    this.#emit();
-    return at + DELIM_LEN;
-  }
-
-  /** Remove the last `count` bytes of the message so far (the start of a split delimiter). */
-  #dropLast(count: number): void {
-    let left = count;
-    while (left > 0) {
-      const last = this.#segments[this.#segments.length - 1];
-      if (last === undefined) break;
-      if (last.length <= left) {
-        this.#segments.pop();
-        left -= last.length;
-        this.#size -= last.length;
-      } else {
-        this.#segments[this.#segments.length - 1] = last.subarray(0, last.length - left);
-        this.#size -= left;
-        left = 0;
-      }
+    // No delimiter yet: hand over all but the last 5 bytes seen, which may begin one.
+    this.#checkSize(this.#size + (data.length - start));
+    this.#size += data.length - start;
+    const keep = DELIM_LEN - 1;
+    if (data.length - start >= keep) {
+      this.#deliver(held);
+      this.#deliver(data.subarray(start, data.length - keep));
+      this.#held = data.subarray(data.length - keep);
+    } else {
+      const joined = Buffer.concat([held, data.subarray(start)]);
+      this.#deliver(joined.subarray(0, Math.max(0, joined.length - keep)));
+      this.#held = joined.subarray(Math.max(0, joined.length - keep));
     }
+    return data.length;
   }
 
   // ---- chunked framing --------------------------------------------------------------------
@@ -244,7 +272,7 @@ export class FrameDecoder {
     while (i < end) {
       if (this.#state === ChunkState.Data) {
         const take = Math.min(this.#chunkRemaining, end - i);
-        this.#segments.push(data.subarray(i, i + take));
+        this.#sink.data(data.subarray(i, i + take));
         this.#size += take;
         this.#chunkRemaining -= take;
         i += take;
@@ -296,7 +324,7 @@ export class FrameDecoder {
         case ChunkState.EndLf:
           if (byte !== LF) this.#fail(`expected LF to close the end-of-chunks marker, got ${describeByte(byte)}`);
           this.#state = ChunkState.HeaderLf;
-          this.#emit();
+          this.#end();
           return i;
       }
     }

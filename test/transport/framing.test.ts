@@ -240,3 +240,52 @@ describe('encodeMessage', () => {
     assert.throws(() => encodeMessage(Buffer.from('<a>]]>]]></a>'), 'eom'), /end-of-message delimiter/);
   });
 });
+
+describe('FrameDecoder with a FrameSink (streaming)', () => {
+  /** Decode through a sink; return the messages and the largest number of bytes the decoder held. */
+  function stream(mode: FramingMode, pieces: Buffer[]): { messages: string[]; pieces: number } {
+    const messages: string[] = [];
+    let current: Buffer[] = [];
+    let count = 0;
+    const decoder = new FrameDecoder({
+      data(piece) {
+        assert.ok(piece.length > 0, 'no empty pieces');
+        current.push(Buffer.from(piece)); // copy: the test keeps them
+        count++;
+      },
+      end() {
+        messages.push(Buffer.concat(current).toString('utf8'));
+        current = [];
+      },
+    });
+    if (mode === 'chunked') decoder.upgrade();
+    for (const piece of pieces) decoder.push(piece);
+    return { messages, pieces: count };
+  }
+
+  for (const mode of ['eom', 'chunked'] as const) {
+    it(`hands over the same messages as the collecting decoder (${mode}), at every split and random splits`, () => {
+      const wire = frame(mode, MSG_A, MSG_B, '<x>]]]>]]</x>');
+      for (let cut = 0; cut <= wire.length; cut++) {
+        assert.deepEqual(stream(mode, splitAt(wire, cut)).messages, [MSG_A, MSG_B, '<x>]]]>]]</x>'], `split at ${cut}`);
+      }
+      const random = rng(7);
+      for (let round = 0; round < 100; round++) {
+        assert.deepEqual(stream(mode, randomSplit(wire, random, 1 + (round % 30))).messages, [MSG_A, MSG_B, '<x>]]]>]]</x>']);
+      }
+    });
+  }
+
+  it('hands over a large message while it arrives, holding back at most the 5 bytes that may start a delimiter', () => {
+    let handed = 0;
+    const decoder = new FrameDecoder({
+      data(piece) {
+        handed += piece.length;
+      },
+      end() {},
+    });
+    decoder.push(Buffer.alloc(100_000, 0x61));
+    assert.equal(handed, 100_000 - 5);
+    assert.equal(decoder.pending().length, 5, 'only the held-back bytes remain in the decoder');
+  });
+});
