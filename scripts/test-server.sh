@@ -27,6 +27,7 @@ SSHD=/usr/sbin/sshd
 read -r -a MODULES <<<"${TEST_SERVER_MODULES:-toaster iana-if-type ietf-interfaces ietf-ip}"
 START_TIMEOUT="${TEST_SERVER_START_TIMEOUT:-15}"
 USE_PAM="${TEST_SERVER_USE_PAM:-yes}"
+WITH_NMDA="${TEST_SERVER_NMDA:-0}"
 
 if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
 
@@ -53,6 +54,8 @@ Environment:
   TEST_SERVER_MODULES        YANG modules for netconfd (default: ${MODULES[*]})
   TEST_SERVER_START_TIMEOUT  seconds to wait for the server (default: 15)
   TEST_SERVER_USE_PAM        sshd UsePAM yes|no (default: yes)
+  TEST_SERVER_NMDA           1: start netconfd with --with-nmda=true (get-data,
+                             ietf-datastores, ietf-origin); default: 0
 
 Files in DIR: sshd_config, sshd.pid, sshd.log, netconfd.pid, netconfd.log,
 netconfd.out, startup-cfg.xml (kept between starts; delete it to reset the
@@ -375,6 +378,7 @@ EOF
   )
   local m
   for m in "${MODULES[@]}"; do args+=(--module="$m"); done
+  if [[ $WITH_NMDA == 1 ]]; then args+=(--with-nmda=true); fi
 
   rm -f "$dir/netconfd.out"
   "${SUDO[@]}" rm -f "$dir/ncxserver.sock" "$dir/netconfd.pid"

@@ -31,7 +31,8 @@ export {
 } from './transport/framing.js';
 export { buildHello, NETCONF_NS, parseHello, type Hello } from './transport/hello.js';
 export { findRoot, type RootElement } from './transport/root-element.js';
-export { Session, type SessionListener, type SessionOptions } from './transport/session.js';
+export { Session, type MessageConsumer, type MessageRouter, type SessionListener, type SessionOptions } from './transport/session.js';
+export { ReceivedMessage } from './transport/received-message.js';
 export { StreamSession } from './transport/stream.js';
 export { hostKeyInfo, md5Fingerprint, sha256Fingerprint, type HostKeyInfo } from './transport/host-key.js';
 export { defaultKnownHostsFiles, KnownHosts, type HostKeyStatus, type KnownHostsWarning } from './transport/known-hosts.js';

@@ -1,6 +1,7 @@
 import { debuglog } from 'node:util';
 import { SessionCloseError } from '../transport/errors.js';
 import { NETCONF_NS } from '../transport/hello.js';
+import type { ReceivedMessage } from '../transport/received-message.js';
 import type { RootElement } from '../transport/root-element.js';
 import type { Session, SessionListener } from '../transport/session.js';
 import { RPCAbortedError, TimeoutExpiredError } from './errors.js';
@@ -135,11 +136,16 @@ export class RPCDispatcher implements SessionListener {
     this.session.removeListener(this);
   }
 
-  /** @internal SessionListener */
+  /** @internal SessionListener (used when the session has no byte-level delivery) */
   callback(root: RootElement, raw: string): void {
+    this.messageCallback(root, raw);
+  }
+
+  /** @internal SessionListener: the message as bytes, decoded only if someone reads the text. */
+  messageCallback(root: RootElement, message: ReceivedMessage | string): void {
     const [tag, attributes] = root;
     if (tag === NOTIFICATION_TAG) {
-      this.#onNotification?.(raw);
+      this.#onNotification?.(typeof message === 'string' ? message : message.text);
       return;
     }
     if (tag !== RPC_REPLY) {
@@ -151,7 +157,7 @@ export class RPCDispatcher implements SessionListener {
     // pending RPC when there is exactly one.
     if (id === undefined && this.#pending.size === 1) id = this.#pending.keys().next().value;
     const pending = id === undefined ? undefined : this.#pending.get(id);
-    const reply = new RPCReply(raw, id ?? '');
+    const reply = new RPCReply(message, id ?? '');
     if (!pending) {
       if (id !== undefined && this.#abandoned.delete(id)) {
         debug('late reply to abandoned RPC %s', id);
@@ -166,7 +172,7 @@ export class RPCDispatcher implements SessionListener {
     try {
       const errors = this.raiseMode === 'none' ? [] : reply.errors;
       const raising = this.raiseMode === 'all' ? errors : errors.filter((e) => e.severity === 'error');
-      if (raising.length > 0) error = new RPCError(reply.errors, raw, this.session.peer);
+      if (raising.length > 0) error = new RPCError(reply.errors, reply.xml, this.session.peer);
     } catch (err) {
       pending.reject(err as Error); // a reply that is not well-formed XML
       return;

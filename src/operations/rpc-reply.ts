@@ -1,24 +1,38 @@
 import { NETCONF_NS } from '../transport/hello.js';
+import type { ReceivedMessage } from '../transport/received-message.js';
 import type { XmlElement } from '../xml/element.js';
 import { parseXml } from '../xml/parse.js';
 import { parseRpcErrors, type RPCErrorInfo } from './rpc-error.js';
 
 /**
- * The reply to an RPC. Parsing is lazy: `xml` costs nothing more, `ok` and `errors` parse only a
- * reply that mentions `rpc-error`, and the document is parsed once, on the first access to
- * `document`, `data` or an error's details.
+ * The reply to an RPC. Everything is lazy: the bytes are decoded to `xml` on first access (so
+ * `bytes` alone never pays for a string), `ok` and `errors` parse only a reply that mentions
+ * `rpc-error`, and the document is parsed once, on the first access to `document` or `data`.
  */
 export class RPCReply {
-  /** The whole reply document, as received. */
-  readonly xml: string;
   /** The message-id it answers. */
   readonly messageId: string;
+  readonly #message: ReceivedMessage | undefined;
+  #xml: string | undefined;
   #document: XmlElement | undefined;
   #errors: RPCErrorInfo[] | undefined;
 
-  constructor(xml: string, messageId: string) {
-    this.xml = xml;
+  /** @param message - the reply as text, or as received (bytes, decoded on demand) */
+  constructor(message: string | ReceivedMessage, messageId: string) {
+    if (typeof message === 'string') this.#xml = message;
+    else this.#message = message;
     this.messageId = messageId;
+  }
+
+  /** The whole reply document, as received (decoded from the bytes on first access). */
+  get xml(): string {
+    this.#xml ??= this.#message?.text ?? '';
+    return this.#xml;
+  }
+
+  /** The reply's bytes (UTF-8), without decoding it to a string: for raw output of large replies. */
+  get bytes(): Buffer {
+    return this.#message?.bytes ?? Buffer.from(this.xml, 'utf8');
   }
 
   /** The parsed `<rpc-reply>` element. */
@@ -30,7 +44,7 @@ export class RPCReply {
   /** Every `<rpc-error>` of the reply, warnings included. */
   get errors(): readonly RPCErrorInfo[] {
     // A reply that does not even contain the text "rpc-error" has none: no need to parse it.
-    this.#errors ??= this.xml.includes('rpc-error') ? parseRpcErrors(this.document) : [];
+    this.#errors ??= this.#mentions('rpc-error') ? parseRpcErrors(this.document) : [];
     return this.#errors;
   }
 
@@ -52,6 +66,12 @@ export class RPCReply {
   /** The `<data>` element serialized with the namespace declarations it needs, if any. */
   get dataXml(): string | undefined {
     return this.data?.toString();
+  }
+
+  /** Whether the reply contains `text`, searched in the bytes when it was not decoded yet. */
+  #mentions(text: string): boolean {
+    const message = this.#message;
+    return message && !message.decoded ? message.bytes.includes(text) : this.xml.includes(text);
   }
 
   toString(): string {

@@ -4,6 +4,7 @@ import { BASE_1_0, BASE_1_1, Capabilities, DEFAULT_CLIENT_CAPABILITIES } from '.
 import { HelloError, NetconfFramingError, SessionCloseError, TransportError } from './errors.js';
 import { encodeMessage, FrameDecoder, type FramingMode } from './framing.js';
 import { buildHello, parseHello } from './hello.js';
+import { ReceivedMessage } from './received-message.js';
 import { findRoot, type RootElement } from './root-element.js';
 
 const debug = debuglog('netconf');
@@ -24,6 +25,11 @@ export interface SessionListener {
    * @param raw - the whole XML document
    */
   callback(root: RootElement, raw: string): void;
+  /**
+   * Optional, instead of `callback`: the message as bytes, decoded to text only if the listener
+   * asks for `message.text`. For consumers of large replies that want to skip the string copy.
+   */
+  messageCallback?(root: RootElement, message: ReceivedMessage): void;
   /** @param error - what went wrong; a {@link SessionCloseError} when the session closed under it. */
   errback(error: Error): void;
   /**
@@ -32,6 +38,26 @@ export interface SessionListener {
    */
   closed?(error?: Error): void;
 }
+
+/**
+ * Takes one message as it streams in, instead of the session buffering it: `data` with each piece
+ * of its bytes (the root start tag's bytes included, from the first byte), then `end`, or `error`
+ * if the session fails before the message is complete.
+ */
+export interface MessageConsumer {
+  data(piece: Buffer): void;
+  end(): void;
+  error(error: Error): void;
+}
+
+/**
+ * Decides, from a message's root element, whether a {@link MessageConsumer} takes it as a stream.
+ * Return undefined to let the session buffer and dispatch it as usual.
+ */
+export type MessageRouter = (root: RootElement) => MessageConsumer | undefined;
+
+/** How many leading bytes of a message may be buffered while looking for its root element for routing. */
+const ROUTE_PREFIX_LIMIT = 65536;
 
 /** Options for the hello exchange and framing, common to every transport. */
 export interface SessionOptions {
@@ -64,6 +90,12 @@ export abstract class Session {
   #closing: Promise<void> | undefined;
   #peer = 'the server';
   #failure: Error | undefined;
+  // the message being received
+  #segments: Buffer[] = [];
+  #size = 0;
+  #routed = false;
+  #router: MessageRouter | undefined;
+  #claim: MessageConsumer | undefined;
 
   /** @param capabilities - client capabilities to advertise; default base:1.0 and base:1.1. */
   constructor(capabilities: Iterable<string> = DEFAULT_CLIENT_CAPABILITIES) {
@@ -96,6 +128,26 @@ export abstract class Session {
   /** Who the session talks to, as used in error messages (e.g. `admin@10.0.0.1:830`). */
   get peer(): string {
     return this.#peer;
+  }
+
+  /**
+   * Let `router` claim messages as streams (or stop, with undefined): each message's root element
+   * is read from its first bytes and offered to the router; a message it claims goes piece by
+   * piece to the {@link MessageConsumer} it returns, is never buffered whole, and is not given to
+   * the listeners. Used by the RPC layer to stream huge replies.
+   */
+  setMessageRouter(router: MessageRouter | undefined): void {
+    this.#router = router;
+  }
+
+  /** Stop reading from the transport (flow control: the peer is slowed down by SSH's window). */
+  pauseInput(): void {
+    this.#stream?.pause();
+  }
+
+  /** Resume reading after {@link pauseInput}. */
+  resumeInput(): void {
+    this.#stream?.resume();
   }
 
   /** Register a listener (once; registering it again does nothing). */
@@ -143,6 +195,9 @@ export abstract class Session {
   #end(error?: Error): Promise<void> {
     if (this.#closing) return this.#closing;
     const wasOpen = this.#phase === 'open';
+    const claim = this.#claim;
+    this.#resetMessage();
+    claim?.error(error ?? new SessionCloseError('', undefined, `Session to ${this.#peer} closed while a message was being received`));
     this.#phase = 'closed';
     this.#connected = false;
     this.#closing = this.closeTransport().catch((err: unknown) => {
@@ -206,19 +261,29 @@ export abstract class Session {
       }, timeoutSeconds * 1000);
 
       const decoder = new FrameDecoder(
-        (segments, size) => {
-          const raw = segments.length === 1 ? (segments[0] as Buffer).toString('utf8') : Buffer.concat(segments, size).toString('utf8');
-          if (helloReceived) {
-            this.#dispatch(raw);
-            return;
-          }
-          try {
-            this.#acceptHello(raw, decoder);
-            helloReceived = true;
-            finishHello();
-          } catch (err) {
-            finishHello(err as Error);
-          }
+        {
+          data: (piece) => this.#onData(piece),
+          end: () => {
+            if (this.#claim) {
+              const claim = this.#claim;
+              this.#resetMessage();
+              claim.end();
+              return;
+            }
+            const bytes = this.#segments.length === 1 ? (this.#segments[0] as Buffer) : Buffer.concat(this.#segments, this.#size);
+            this.#resetMessage();
+            if (helloReceived) {
+              this.#dispatch(new ReceivedMessage(bytes));
+              return;
+            }
+            try {
+              this.#acceptHello(bytes.toString('utf8'), decoder);
+              helloReceived = true;
+              finishHello();
+            } catch (err) {
+              finishHello(err as Error);
+            }
+          },
         },
         options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize },
       );
@@ -237,7 +302,7 @@ export abstract class Session {
       // The stream ending, closing or failing under us all mean the same: the session is gone.
       const onClose = (cause?: Error): void => {
         if (this.#phase === 'closed') return;
-        const inBuf = decoder.inMessage ? decoder.pending().toString('utf8') : '';
+        const inBuf = decoder.inMessage ? Buffer.concat([...this.#segments, decoder.pending()]).toString('utf8') : '';
         const what = cause ? `Connection to ${peer} failed: ${cause.message}` : `Session to ${peer} closed by the server`;
         const error = new SessionCloseError(inBuf, undefined, what, cause ? { cause } : undefined);
         if (!settled) finishHello(error);
@@ -277,17 +342,55 @@ export abstract class Session {
     this.#id = id;
   }
 
-  #dispatch(raw: string): void {
+  #onData(piece: Buffer): void {
+    if (this.#claim) {
+      this.#claim.data(piece);
+      return;
+    }
+    this.#segments.push(piece);
+    this.#size += piece.length;
+    if (this.#router && !this.#routed && this.#phase === 'open') this.#route();
+  }
+
+  /** Offer the message to the router once its root start tag has arrived. */
+  #route(): void {
+    const head = this.#segments.length === 1 ? (this.#segments[0] as Buffer) : Buffer.concat(this.#segments, this.#size);
     let root: RootElement;
     try {
-      root = findRoot(raw);
+      root = findRoot(head.toString('utf8', 0, Math.min(head.length, ROUTE_PREFIX_LIMIT)));
+    } catch {
+      // not all of the root start tag yet (or not XML): wait, up to a limit
+      if (this.#size >= ROUTE_PREFIX_LIMIT) this.#routed = true;
+      return;
+    }
+    this.#routed = true;
+    const consumer = this.#router?.(root);
+    if (!consumer) return;
+    this.#claim = consumer;
+    this.#segments = [];
+    this.#size = 0;
+    consumer.data(head);
+  }
+
+  #resetMessage(): void {
+    this.#segments = [];
+    this.#size = 0;
+    this.#routed = false;
+    this.#claim = undefined;
+  }
+
+  #dispatch(message: ReceivedMessage): void {
+    let root: RootElement;
+    try {
+      root = message.root();
     } catch (err) {
       this.#dispatchError(err as Error);
       return;
     }
     for (const listener of [...this.#listeners]) {
       try {
-        listener.callback(root, raw);
+        if (listener.messageCallback) listener.messageCallback(root, message);
+        else listener.callback(root, message.text);
       } catch (err) {
         this.#report(listener, err instanceof Error ? err : new Error(String(err)));
       }
@@ -312,6 +415,9 @@ export abstract class Session {
     if (this.#phase === 'closed') return;
     this.#connected = false;
     this.#failure = error; // a listener may call close() from its errback: closed() still gets the error
+    const claim = this.#claim;
+    this.#resetMessage();
+    claim?.error(error);
     this.#dispatchError(error);
     void this.#end(error);
   }

@@ -59,12 +59,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Options of {@link startTestServer}. */
+export interface TestServerOptions {
+  /** Start netconfd with `--with-nmda=true` (TEST_SERVER_NMDA=1): get-data, ietf-datastores, ietf-origin. */
+  nmda?: boolean;
+}
+
 /** Start a fresh server instance. */
-export async function startTestServer(name: string): Promise<TestServer> {
+export async function startTestServer(name: string, options: TestServerOptions = {}): Promise<TestServer> {
   const stateDir = await mkdtemp(join(tmpdir(), `netconf-${name}-`));
   const port = await freePort();
+  const env = { ...process.env, TEST_SERVER_NMDA: options.nmda ? '1' : '0' };
   try {
-    await run('bash', [SCRIPT, 'start', stateDir, String(port)], { timeout: 60_000 });
+    await run('bash', [SCRIPT, 'start', stateDir, String(port)], { timeout: 60_000, env });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     throw new Error(`could not start the test server (${SCRIPT} start): ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
