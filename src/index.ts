@@ -42,7 +42,8 @@ export { defaultUnknownHostCb, NETCONF_SSH_PORT, SSHSession, sshNativeCryptoAvai
 export { connect, Manager, type ConnectOptions, type ManagerOptions } from './manager.js';
 export { RPCDispatcher, NOTIFICATION_TAG, type CallOptions, type DispatcherOptions, type RaiseMode } from './operations/dispatcher.js';
 export { RPCReply } from './operations/rpc-reply.js';
-export { RPCError, parseRpcErrors, type RPCErrorInfo } from './operations/rpc-error.js';
+export { ReplyStream, type FlowControl, type ReplyStreamOptions } from './operations/reply-stream.js';
+export { RPCError, parseRpcError, parseRpcErrors, type RPCErrorInfo } from './operations/rpc-error.js';
 export { MissingCapabilityError, OperationError, RPCAbortedError, TimeoutExpiredError } from './operations/errors.js';
 export { NotificationQueue, NOTIFICATION_NS, parseNotification, type Notification } from './operations/notification.js';
 export type { ConfigSource, ConfigTarget, Datastore } from './operations/datastore.js';
@@ -57,3 +58,4 @@ export type { EditDataOptions, GetDataOptions, NmdaDatastore } from './operation
 export type { XmlInput } from './operations/xml-fragments.js';
 export { XmlElement, type XmlNode } from './xml/element.js';
 export { parseXml } from './xml/parse.js';
+export { parseXmlFast, XmlStreamParser, type XmlStreamParserOptions } from './xml/stream-parser.js';

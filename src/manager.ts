@@ -12,6 +12,7 @@ import * as nmdaOps from './operations/nmda.js';
 import { NotificationQueue } from './operations/notification.js';
 import * as retrieveOps from './operations/retrieve.js';
 import type { RPCReply } from './operations/rpc-reply.js';
+import { ReplyStream, type ReplyStreamOptions } from './operations/reply-stream.js';
 import * as schemaOps from './operations/schema.js';
 import * as sessionOps from './operations/session-control.js';
 import * as subscriptionOps from './operations/subscription.js';
@@ -147,6 +148,23 @@ export class Manager implements AsyncDisposable {
   /** `<get-config>` from `running`, `candidate`, `startup` or `{ url }`. */
   getConfig(source: ConfigTarget, options?: retrieveOps.GetConfigOptions): Promise<RPCReply> {
     return this.#call(() => retrieveOps.getConfig(this.#rpc, source, options));
+  }
+
+  /**
+   * `<get>` with the reply consumed as a stream of parsed subtrees, never held whole:
+   * `for await (const entry of m.getStream({ depth: 3 }))`. See {@link ReplyStream}.
+   */
+  getStream(options: retrieveOps.GetOptions & ReplyStreamOptions = {}): ReplyStream {
+    return this.#stream(() => retrieveOps.getOperation(this.#rpc, options), options);
+  }
+
+  /**
+   * `<get-config>` with the reply consumed as a stream of parsed subtrees (one per list entry
+   * with the default depth 3: rpc-reply / data / container / entry), in bounded memory whatever
+   * the reply's size. See {@link ReplyStream}.
+   */
+  getConfigStream(source: ConfigTarget, options: retrieveOps.GetConfigOptions & ReplyStreamOptions = {}): ReplyStream {
+    return this.#stream(() => retrieveOps.getConfigOperation(this.#rpc, source, options), options);
   }
 
   /** `<get-data>` (NMDA, RFC 8526). */
@@ -295,6 +313,15 @@ export class Manager implements AsyncDisposable {
     });
   }
 
+  /** Any RPC, its reply consumed as a stream of parsed subtrees (see {@link ReplyStream}). */
+  rpcStream(operation: XmlInput, options: CallOptions & ReplyStreamOptions = {}): ReplyStream {
+    return this.#stream(() => {
+      const text = xmlText(operation);
+      if (!text) throw new TypeError('rpc: empty operation');
+      return text;
+    }, options);
+  }
+
   // ---- closing -----------------------------------------------------------------------------
 
   /**
@@ -321,6 +348,17 @@ export class Manager implements AsyncDisposable {
     this.#rpc.rejectAll(new SessionCloseError('', undefined, `Session to ${this.session.peer} was closed before the reply arrived`));
     this.#notifications.end();
     await this.session.close();
+  }
+
+  /** Start a streamed RPC; argument and capability errors surface when the stream is read. */
+  #stream(build: () => string, options: CallOptions & ReplyStreamOptions): ReplyStream {
+    try {
+      return this.#rpc.requestStream(build(), options);
+    } catch (err) {
+      const failed = new ReplyStream('', this.session, this.session.peer, () => false);
+      failed.fail(err as Error);
+      return failed;
+    }
   }
 
   /** Run an operation, turning synchronous throws (bad arguments, missing capability) into rejections. */

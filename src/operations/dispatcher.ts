@@ -5,7 +5,8 @@ import type { ReceivedMessage } from '../transport/received-message.js';
 import type { RootElement } from '../transport/root-element.js';
 import type { Session, SessionListener } from '../transport/session.js';
 import { RPCAbortedError, TimeoutExpiredError } from './errors.js';
-import { RPCError } from './rpc-error.js';
+import { RPCError, type RPCErrorInfo } from './rpc-error.js';
+import { ReplyStream, type ReplyStreamOptions } from './reply-stream.js';
 import { RPCReply } from './rpc-reply.js';
 
 const debug = debuglog('netconf');
@@ -64,6 +65,7 @@ export class RPCDispatcher implements SessionListener {
   #nextId = 101;
   #pending = new Map<string, Pending>();
   #abandoned = new Set<string>();
+  #streams = new Map<string, ReplyStream>();
   #onUnknownReply: ((reply: RPCReply) => void) | undefined;
   #onNotification: ((raw: string) => void) | undefined;
 
@@ -123,12 +125,58 @@ export class RPCDispatcher implements SessionListener {
     });
   }
 
+  /**
+   * Send one RPC and consume its reply as a stream of parsed subtrees (see {@link ReplyStream}):
+   * the reply is never held whole. The timeout bounds the wait for the reply's first byte; the
+   * signal aborts the stream at any point (the rest of the reply is then discarded).
+   */
+  requestStream(operation: string, options: CallOptions & ReplyStreamOptions = {}): ReplyStream {
+    const { signal } = options;
+    const timeout = options.timeout ?? this.timeout;
+    const id = String(this.#nextId++);
+    const stream = new ReplyStream(id, this.session, this.session.peer, (errors) => this.#mustRaise(errors), options);
+    if (!(timeout > 0)) {
+      stream.fail(new TypeError(`timeout must be a positive number of seconds, got ${String(timeout)}`));
+      return stream;
+    }
+    if (signal?.aborted) {
+      stream.fail(new RPCAbortedError('RPC aborted before it was sent', { cause: signal.reason }));
+      return stream;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => stream.fail(new RPCAbortedError(`RPC ${id} to ${this.session.peer} aborted`, { cause: signal?.reason }));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    stream.onStart = () => clearTimeout(timer);
+    stream.onMessageDone = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      this.#streams.delete(id);
+      if (this.#streams.size === 0) this.session.setMessageRouter(undefined);
+    };
+    this.#streams.set(id, stream);
+    this.session.setMessageRouter(this.#route);
+    if (timeout * 1000 <= 2147483647) {
+      timer = setTimeout(() => stream.fail(new TimeoutExpiredError(`No reply from ${this.session.peer} to RPC ${id} within ${timeout} s`)), timeout * 1000);
+    }
+    try {
+      this.session.send(`<rpc message-id="${id}" xmlns="${NETCONF_NS}">${operation}</rpc>`);
+    } catch (err) {
+      stream.error(err as Error);
+    }
+    return stream;
+  }
+
+  /** Routes the replies of streamed RPCs to their streams. */
+  readonly #route = (root: RootElement): ReplyStream | undefined =>
+    root[0] === RPC_REPLY ? this.#streams.get(root[1]['message-id'] ?? '') : undefined;
+
   /** Reject every pending RPC with `error` (the session is gone). */
   rejectAll(error: Error): void {
     for (const pending of [...this.#pending.values()]) {
       pending.cleanup();
       pending.reject(error);
     }
+    for (const stream of [...this.#streams.values()]) stream.error(error);
   }
 
   /** Stop listening to the session (pending RPCs are left as they are). */
@@ -153,6 +201,13 @@ export class RPCDispatcher implements SessionListener {
       return;
     }
     let id = attributes['message-id'];
+    const streamed = id === undefined ? undefined : this.#streams.get(id);
+    if (streamed) {
+      // a streamed RPC's reply that was not routed (root tag beyond the routing limit): feed it whole
+      streamed.data(typeof message === 'string' ? Buffer.from(message, 'utf8') : message.bytes);
+      streamed.end();
+      return;
+    }
     // A reply without message-id (a server answering an RPC it could not read) goes to the only
     // pending RPC when there is exactly one.
     if (id === undefined && this.#pending.size === 1) id = this.#pending.keys().next().value;
@@ -170,9 +225,7 @@ export class RPCDispatcher implements SessionListener {
     pending.cleanup();
     let error: RPCError | undefined;
     try {
-      const errors = this.raiseMode === 'none' ? [] : reply.errors;
-      const raising = this.raiseMode === 'all' ? errors : errors.filter((e) => e.severity === 'error');
-      if (raising.length > 0) error = new RPCError(reply.errors, reply.xml, this.session.peer);
+      if (this.raiseMode !== 'none' && this.#mustRaise(reply.errors)) error = new RPCError(reply.errors, reply.xml, this.session.peer);
     } catch (err) {
       pending.reject(err as Error); // a reply that is not well-formed XML
       return;
@@ -189,6 +242,12 @@ export class RPCDispatcher implements SessionListener {
   /** @internal SessionListener: the session ended; nothing pending can be answered any more. */
   closed(error?: Error): void {
     this.rejectAll(error ?? new SessionCloseError('', undefined, `Session to ${this.session.peer} was closed before the reply arrived`));
+  }
+
+  /** Whether these errors make the call throw, per the raise mode. */
+  #mustRaise(errors: readonly RPCErrorInfo[]): boolean {
+    if (this.raiseMode === 'none') return false;
+    return this.raiseMode === 'all' ? errors.length > 0 : errors.some((e) => e.severity === 'error');
   }
 
   #abandon(id: string): void {

@@ -20,14 +20,23 @@ function retrievalParameters(rpc: RPCDispatcher, what: string, options: GetOptio
   return xml;
 }
 
+/** The `<get>` operation element. */
+export function getOperation(rpc: RPCDispatcher, options: GetOptions = {}): string {
+  return `<get>${retrievalParameters(rpc, 'get', options)}</get>`;
+}
+
+/** The `<get-config>` operation element. */
+export function getConfigOperation(rpc: RPCDispatcher, source: ConfigTarget, options: GetConfigOptions = {}): string {
+  const caps = rpc.session.serverCapabilities;
+  return `<get-config><source>${targetXml(source, caps, 'get-config')}</source>${retrievalParameters(rpc, 'get-config', options)}</get-config>`;
+}
+
 /** `<get>`: running configuration and state data (RFC 6241 §7.7). */
 export function get(rpc: RPCDispatcher, options: GetOptions = {}): Promise<RPCReply> {
-  return rpc.request(`<get>${retrievalParameters(rpc, 'get', options)}</get>`, options);
+  return rpc.request(getOperation(rpc, options), options);
 }
 
 /** `<get-config>` from a datastore or URL (RFC 6241 §7.1). */
 export function getConfig(rpc: RPCDispatcher, source: ConfigTarget, options: GetConfigOptions = {}): Promise<RPCReply> {
-  const caps = rpc.session.serverCapabilities;
-  const body = `<source>${targetXml(source, caps, 'get-config')}</source>${retrievalParameters(rpc, 'get-config', options)}`;
-  return rpc.request(`<get-config>${body}</get-config>`, options);
+  return rpc.request(getConfigOperation(rpc, source, options), options);
 }

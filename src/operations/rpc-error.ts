@@ -24,22 +24,25 @@ export interface RPCErrorInfo {
 
 /** Read every `<rpc-error>` child of a reply element. */
 export function parseRpcErrors(reply: XmlElement): RPCErrorInfo[] {
-  return reply.childrenNamed('rpc-error', NETCONF_NS).map((el) => {
-    const infoElement = el.child('error-info', NETCONF_NS);
-    const info: Array<[string, string]> = [];
-    for (const c of infoElement?.elements ?? []) info.push([c.local, c.textContent.trim()]);
-    return {
-      type: el.childText('error-type', NETCONF_NS) ?? '',
-      tag: el.childText('error-tag', NETCONF_NS) ?? '',
-      severity: el.childText('error-severity', NETCONF_NS) ?? 'error',
-      appTag: el.childText('error-app-tag', NETCONF_NS),
-      path: el.childText('error-path', NETCONF_NS),
-      message: el.childText('error-message', NETCONF_NS),
-      info: Object.fromEntries(info),
-      infoElement,
-      element: el,
-    };
-  });
+  return reply.childrenNamed('rpc-error', NETCONF_NS).map(parseRpcError);
+}
+
+/** Read one `<rpc-error>` element. */
+export function parseRpcError(el: XmlElement): RPCErrorInfo {
+  const infoElement = el.child('error-info', NETCONF_NS);
+  const info: Array<[string, string]> = [];
+  for (const c of infoElement?.elements ?? []) info.push([c.local, c.textContent.trim()]);
+  return {
+    type: el.childText('error-type', NETCONF_NS) ?? '',
+    tag: el.childText('error-tag', NETCONF_NS) ?? '',
+    severity: el.childText('error-severity', NETCONF_NS) ?? 'error',
+    appTag: el.childText('error-app-tag', NETCONF_NS),
+    path: el.childText('error-path', NETCONF_NS),
+    message: el.childText('error-message', NETCONF_NS),
+    info: Object.fromEntries(info),
+    infoElement,
+    element: el,
+  };
 }
 
 /**
