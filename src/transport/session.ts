@@ -179,7 +179,11 @@ export abstract class Session {
       throw new TransportError(`Not connected to ${this.#peer}: cannot send`);
     }
     const bytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
-    for (const piece of encodeMessage(bytes, this.#sendMode)) stream.write(piece);
+    const pieces = encodeMessage(bytes, this.#sendMode);
+    // One write per message (one SSH packet for a small one): separate writes of header, body
+    // and trailer cost a round of Nagle/delayed-ACK per RPC. Large messages are not copied.
+    if (bytes.length <= 65536) stream.write(Buffer.concat(pieces));
+    else for (const piece of pieces) stream.write(piece);
   }
 
   /**

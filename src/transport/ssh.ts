@@ -233,6 +233,8 @@ export class SSHSession extends Session {
       });
       client.on('ready', () => {
         ready = true;
+        // NETCONF is request/response: Nagle's algorithm would hold small RPCs back for ~40 ms.
+        client.setNoDelay(true);
         client.subsys('netconf', (err: Error | undefined, channel: ClientChannel) => {
           if (err) {
             fail(new SSHError(`Server at ${where} refused the netconf subsystem: ${err.message}`));
