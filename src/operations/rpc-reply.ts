@@ -30,9 +30,17 @@ export class RPCReply {
     return this.#xml;
   }
 
-  /** The reply's bytes (UTF-8), without decoding it to a string: for raw output of large replies. */
+  /** The reply's bytes (UTF-8) as one Buffer, without decoding it to a string. */
   get bytes(): Buffer {
     return this.#message?.bytes ?? Buffer.from(this.xml, 'utf8');
+  }
+
+  /**
+   * The reply's bytes in the pieces they arrived in: no copy at all, for writing a large reply
+   * out as it is (`for (const piece of reply.chunks) out.write(piece)`).
+   */
+  get chunks(): readonly Buffer[] {
+    return this.#message?.pieces ?? [this.bytes];
   }
 
   /** The parsed `<rpc-reply>` element. */
@@ -70,8 +78,7 @@ export class RPCReply {
 
   /** Whether the reply contains `text`, searched in the bytes when it was not decoded yet. */
   #mentions(text: string): boolean {
-    const message = this.#message;
-    return message && !message.decoded ? message.bytes.includes(text) : this.xml.includes(text);
+    return this.#message ? this.#message.includes(text) : this.xml.includes(text);
   }
 
   toString(): string {

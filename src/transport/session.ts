@@ -274,14 +274,14 @@ export abstract class Session {
               claim.end();
               return;
             }
-            const bytes = this.#segments.length === 1 ? (this.#segments[0] as Buffer) : Buffer.concat(this.#segments, this.#size);
+            const message = new ReceivedMessage(this.#segments);
             this.#resetMessage();
             if (helloReceived) {
-              this.#dispatch(new ReceivedMessage(bytes));
+              this.#dispatch(message);
               return;
             }
             try {
-              this.#acceptHello(bytes.toString('utf8'), decoder);
+              this.#acceptHello(message.text, decoder);
               helloReceived = true;
               finishHello();
             } catch (err) {

@@ -1,0 +1,43 @@
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MalformedMessageError } from '../../src/transport/errors.js';
+import { ReceivedMessage } from '../../src/transport/received-message.js';
+
+function split(text: string, ...cuts: number[]): Buffer[] {
+  const bytes = Buffer.from(text);
+  const at = [0, ...cuts, bytes.length];
+  return at.slice(1).map((end, i) => bytes.subarray(at[i], end));
+}
+
+describe('ReceivedMessage', () => {
+  const doc = '<rpc-reply message-id="7" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><data>€漢🎉 rpc-error?</data></rpc-reply>';
+
+  it('decodes text and joins bytes from pieces split anywhere, multi-byte characters included', () => {
+    const bytes = Buffer.from(doc);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const message = new ReceivedMessage(split(doc, cut, Math.min(bytes.length, cut + 3)));
+      assert.equal(message.size, bytes.length);
+      assert.equal(message.text, doc, `cut at ${cut}`);
+      assert.deepEqual(message.bytes, bytes);
+    }
+  });
+
+  it('finds a needle straddling two pieces without decoding', () => {
+    const at = Buffer.from(doc).indexOf('rpc-error');
+    for (let cut = at - 1; cut <= at + 9; cut++) {
+      const message = new ReceivedMessage(split(doc, cut));
+      assert.equal(message.includes('rpc-error'), true, `cut at ${cut}`);
+      assert.equal(message.includes('rpc-errors'), false);
+      assert.equal(message.decoded, false);
+    }
+  });
+
+  it('finds the root from the first bytes, also when the root tag spans pieces', () => {
+    const message = new ReceivedMessage(split(doc, 5, 20));
+    assert.deepEqual(message.root(), ['{urn:ietf:params:xml:ns:netconf:base:1.0}rpc-reply', { 'message-id': '7' }]);
+    assert.equal(message.decoded, false, 'a small prefix was enough');
+    const long = `<r xmlns="urn:x" a="${'x'.repeat(10000)}"/>`;
+    assert.equal(new ReceivedMessage(split(long, 100, 5000)).root()[0], '{urn:x}r');
+    assert.throws(() => new ReceivedMessage(split('no xml here', 3)).root(), MalformedMessageError);
+  });
+});
