@@ -1,0 +1,465 @@
+// The benchmark of issue 5: this client against the reference client (Python ncclient) and two
+// ceilings (the bare ssh2 channel, OpenSSH's `ssh -s netconf`), all against the same fast peer
+// (bench/peer/netconf-bench-peer.c behind a private sshd on 127.0.0.1) in the same run.
+//
+//   npm run bench                      # = node bench/run.mjs
+//   npm run bench -- --smoke           # tiny sizes, one round: checks every workload runs (CI)
+//   node bench/run.mjs --rounds 3 --size-mb 100 --sessions 1000
+//
+// Setup (each step skipped when already done): npm run build; apt-get install python3-ncclient;
+// `bash scripts/test-server.sh install` (the test user); `bash bench/peer.sh start` (gcc builds
+// the peer). Then ROUNDS rounds, the order of this client and ncclient alternating per round,
+// every client measured in fresh processes (so each round gives one COLD sample per client):
+//   (a) large: get-config of a SIZE MB reply as raw XML, cold (first call in the process) and warm
+//       (later calls on the same session), peak RSS (VmHWM)
+//   (b) small: sequential <get> round trips with a tiny reply (latency), pipelined <get>s
+//   (c) many: N concurrent sessions from one process, a small get-config each, leak check
+//   (d) the framing decoder alone (bench/framing.mjs)
+// Prints a table of medians (min–max) and the issue's targets, writes bench/results/latest.json.
+// Exits non-zero when a workload failed or produced no numbers; never because of a timing.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BENCH_DIR, stats } from './lib/common.mjs';
+
+const ROOT = join(BENCH_DIR, '..');
+const STATE = join(BENCH_DIR, '.state');
+const PYTHON = '/usr/bin/python3';
+
+const { values: cli } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    'size-mb': { type: 'string' },
+    sessions: { type: 'string' },
+    // ncclient needs a thread per session, each polling every 0.1 s: with 1000 of them a 2-core
+    // machine reached a load of 300 and 725 sessions in 16 minutes. Default 200 (20 in --smoke).
+    'ncclient-sessions': { type: 'string' },
+    'chunk-bytes': { type: 'string', default: '16384' },
+    'small-bytes': { type: 'string', default: '512' },
+    'many-bytes': { type: 'string', default: '4096' },
+    calls: { type: 'string' },
+    'ncclient-calls': { type: 'string' },
+    sequential: { type: 'string' },
+    'ncclient-sequential': { type: 'string' },
+    pipelined: { type: 'string' },
+    window: { type: 'string', default: '256' },
+    // sshd's listen backlog is 128: with all 1000 handshakes at once, a loaded machine overflows
+    // it and connections are reset. All N sessions are still open at once for the get-config.
+    'connect-concurrency': { type: 'string', default: '100' },
+    'no-setup': { type: 'boolean', default: false },
+    'keep-peer': { type: 'boolean', default: false },
+    json: { type: 'string', default: join(BENCH_DIR, 'results', 'latest.json') },
+    // Print the table again from a saved results file (no measuring).
+    report: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (cli.help) {
+  const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n')); // the header comment
+  console.log(`Options (full / --smoke): --rounds 5/1, --size-mb 100/1, --sessions 1000/20, --calls 4/2 (ncclient: --ncclient-calls 3/2),
+  --sequential 500/20 (ncclient: --ncclient-sequential 200/10), --ncclient-sessions 200/20, --pipelined 20000/200, --window 256,
+  --chunk-bytes 16384, --small-bytes 512, --many-bytes 4096, --connect-concurrency 100 (0: all at once),
+  --no-setup, --keep-peer, --json bench/results/latest.json, --report FILE (reprint a saved run)`);
+  process.exit(0);
+}
+const smoke = cli.smoke;
+const num = (name, full, small) => Number(cli[name] ?? (smoke ? small : full));
+let opt = {
+  smoke,
+  rounds: num('rounds', 5, 1),
+  sizeMb: num('size-mb', 100, 1),
+  sessions: num('sessions', 1000, 20),
+  ncclientSessions: num('ncclient-sessions', 200, 20),
+  chunkBytes: Number(cli['chunk-bytes']),
+  smallBytes: Number(cli['small-bytes']),
+  manyBytes: Number(cli['many-bytes']),
+  calls: num('calls', 4, 2),
+  ncclientCalls: num('ncclient-calls', 3, 2),
+  sequential: num('sequential', 500, 20),
+  ncclientSequential: num('ncclient-sequential', 200, 10),
+  pipelined: num('pipelined', 20000, 200),
+  window: Number(cli.window),
+  connectConcurrency: Number(cli['connect-concurrency']),
+};
+if (cli.report) opt = JSON.parse(readFileSync(cli.report, 'utf8')).meta.options;
+const sizeBytes = Math.round(opt.sizeMb * 1e6); // MB = 10^6 bytes throughout
+
+const log = (...args) => console.error('[bench]', ...args);
+
+// ---- setup -------------------------------------------------------------------------------------
+
+function sh(cmd, args, what) {
+  log(what);
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${what} failed (${cmd} ${args.join(' ')}: exit ${r.status ?? r.signal})`);
+}
+
+/** Newest modification time under `dir` (recursively). */
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function setup() {
+  // tsc takes 10-30 s here: only when dist/ is older than a source file or the build config.
+  const dist = join(ROOT, 'dist', 'index.js');
+  const sources = Math.max(newestMtime(join(ROOT, 'src')), ...['tsconfig.json', 'package.json'].map((f) => statSync(join(ROOT, f)).mtimeMs));
+  if (!existsSync(dist) || statSync(dist).mtimeMs < sources) sh('npm', ['run', '--silent', 'build'], 'building dist/ (npm run build)');
+  else log('dist/ is up to date');
+  if (spawnSync(PYTHON, ['-c', 'import ncclient'], { stdio: 'ignore' }).status !== 0) {
+    const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+    const env = ['env', 'DEBIAN_FRONTEND=noninteractive'];
+    const run = (args, what) => (sudo.length ? sh('sudo', [...env, ...args], what) : sh(env[0], [...env.slice(1), ...args], what));
+    run(['apt-get', 'update', '-q'], 'apt-get update');
+    run(['apt-get', 'install', '-y', '-q', '--no-install-recommends', 'python3-ncclient'], 'installing python3-ncclient (apt)');
+  }
+  sh('bash', ['scripts/test-server.sh', 'install'], 'test user (scripts/test-server.sh install)');
+}
+
+/** Replace the peer's configuration atomically (the peer checks it before every RPC). */
+function configurePeer(replyBytes) {
+  const file = join(STATE, 'peer.conf');
+  writeFileSync(`${file}.tmp`, `reply_bytes=${replyBytes}\nchunk_bytes=${opt.chunkBytes}\nframing=auto\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+// ---- running one measurement ---------------------------------------------------------------------
+
+/** Run one client process; resolves to its RESULT object (or { error }), never rejects. */
+function measure(label, cmd, args, timeoutSeconds) {
+  return new Promise((resolve) => {
+    const load0 = loadavg()[0];
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      stderr += `\n[bench] killed after ${timeoutSeconds} s`;
+      child.kill('SIGKILL');
+    }, timeoutSeconds * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      let result;
+      try {
+        result = line ? JSON.parse(line.slice(7)) : undefined;
+      } catch {
+        result = undefined;
+      }
+      if (!result || result.error || code !== 0) {
+        const why = result?.error ?? `exit ${code ?? signal}: ${stderr.trim().split('\n').slice(-6).join(' | ')}`;
+        log(`${label}: FAILED ${String(why).split('\n').slice(-3).join(' ')}`);
+        resolve({ error: String(why).slice(0, 4000) });
+        return;
+      }
+      resolve({ ...result, loadavg: [load0, loadavg()[0]] });
+    });
+  });
+}
+
+const nodeClient = (workload, extra = []) => ['node', ['bench/client-node.mjs', '--workload', workload, ...extra]];
+const ncclientClient = (workload, extra = []) => [PYTHON, ['bench/client-ncclient.py', '--workload', workload, ...extra]];
+const ssh2Ceiling = (workload, extra = []) => ['node', ['bench/ceiling-ssh2.mjs', '--workload', workload, ...extra]];
+const opensshCeiling = (workload, extra = []) => ['node', ['bench/ceiling-openssh.mjs', '--workload', workload, ...extra]];
+
+/** The runs of one round, workload by workload: [client id, command] in the order to run them. */
+function roundPlan(round) {
+  const smallArgs = ['--sequential', String(opt.sequential), '--pipelined', String(opt.pipelined), '--window', String(opt.window)];
+  const largeArgs = ['--calls', String(opt.calls), '--expect-bytes', String(sizeBytes)];
+  const manyArgs = ['--sessions', String(opt.sessions)];
+  // This client and ncclient alternate which goes first; the ceilings follow.
+  const pair = (a, b) => (round % 2 === 1 ? [a, b] : [b, a]);
+  return [
+    {
+      workload: 'large',
+      replyBytes: sizeBytes,
+      runs: [
+        ...pair(['node', nodeClient('large', largeArgs)], ['ncclient', ncclientClient('large', ['--calls', String(opt.ncclientCalls), '--expect-bytes', String(sizeBytes)])]),
+        ['ssh2', ssh2Ceiling('large', ['--calls', String(opt.calls)])],
+        ['openssh', opensshCeiling('large', ['--calls', String(opt.calls)])],
+      ],
+    },
+    {
+      workload: 'small',
+      replyBytes: opt.smallBytes,
+      runs: [
+        ...pair(['node', nodeClient('small', smallArgs)], ['ncclient', ncclientClient('small', ['--sequential', String(opt.ncclientSequential)])]),
+        ['node-nodelay', nodeClient('small', [...smallArgs, '--nodelay'])],
+        ['ssh2', ssh2Ceiling('small', smallArgs)],
+        ['openssh', opensshCeiling('small', smallArgs)],
+      ],
+    },
+    {
+      workload: 'many',
+      replyBytes: opt.manyBytes,
+      runs: pair(
+        ['node', nodeClient('many', [...manyArgs, '--connect-concurrency', String(opt.connectConcurrency)])],
+        ['ncclient', ncclientClient('many', ['--sessions', String(opt.ncclientSessions), '--connect-concurrency', String(opt.connectConcurrency)])],
+      ),
+    },
+  ];
+}
+
+// ---- summarising ---------------------------------------------------------------------------------
+
+const fmt = (x, digits) => {
+  if (x === undefined || x === null || !Number.isFinite(x)) return '—';
+  const d = digits ?? (Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : Math.abs(x) >= 1 ? 2 : 3);
+  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }).replace(/,/g, ' ');
+};
+const cell = (s, digits) => (s ? (s.n > 1 ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : fmt(s.median, digits)) : '—');
+
+/** Collect a number from every successful sample of (workload, client). */
+function collect(samples, workload, client, pick) {
+  const xs = [];
+  for (const s of samples) {
+    if (s.workload !== workload || s.client !== client || s.result.error) continue;
+    const v = pick(s.result);
+    if (Array.isArray(v)) xs.push(...v);
+    else xs.push(v);
+  }
+  return stats(xs);
+}
+
+function summarise(samples, framing) {
+  const MB = 1e6;
+  const rows = [];
+  const row = (group, name, unit, better, values, note) => rows.push({ group, name, unit, better, ...values, note });
+  const get = (w, c, pick) => collect(samples, w, c, pick);
+  const each = (w, pick, clients = ['node', 'ncclient', 'ssh2', 'openssh']) => Object.fromEntries(clients.map((c) => [c, get(w, c, pick)]));
+
+  const sz = `${opt.sizeMb} MB`;
+  row('a', `get-config ${sz}, COLD (1st call, fresh process)`, 's', 'lower', each('large', (r) => r.coldSeconds));
+  row('a', `get-config ${sz}, COLD throughput`, 'MB/s', 'higher', each('large', (r) => (r.bytes ?? sizeBytes) / r.coldSeconds / MB));
+  row('a', `get-config ${sz}, WARM (later calls)`, 's', 'lower', each('large', (r) => r.warmSeconds));
+  row('a', `get-config ${sz}, WARM throughput`, 'MB/s', 'higher', each('large', (r) => r.warmSeconds.map((s) => (r.bytes ?? sizeBytes) / s / MB)));
+  row('a', 'cold − warm (first-call overhead)', 's', 'lower', each('large', (r) => r.coldSeconds - (stats(r.warmSeconds)?.median ?? NaN)));
+  row('a', 'peak RSS after the cold call', 'MB', 'lower', each('large', (r) => r.peakRssCold / MB, ['node', 'ncclient']));
+  row('a', 'peak RSS after all calls', 'MB', 'lower', each('large', (r) => r.peakRss / MB, ['node', 'ncclient', 'ssh2']));
+  row('a', 'peak RSS after all calls ÷ reply size', '×', 'lower', each('large', (r) => r.peakRss / sizeBytes, ['node', 'ncclient']));
+
+  row('b', `sequential <get>, ${opt.smallBytes} B reply: median latency`, 'ms', 'lower', each('small', (r) => r.latencyMs.median));
+  row('b', 'sequential <get>: p99 latency', 'ms', 'lower', each('small', (r) => r.p99LatencyMs));
+  const pipe = each('small', (r) => r.rpcPerSecond);
+  pipe.ncclient = get('small', 'ncclient', (r) => r.sequentialRpcPerSecond); // it can only do sequential
+  row('b', `pipelined <get>, ${opt.window} in flight`, 'RPC/s', 'higher', pipe, 'ncclient: sequential (no pipelining in its manager API)');
+  row('b', 'diagnostic: this client + setNoDelay(true), median latency', 'ms', 'lower', { node: get('small', 'node-nodelay', (r) => r.latencyMs.median) });
+  row('b', 'diagnostic: this client + setNoDelay(true), pipelined', 'RPC/s', 'higher', { node: get('small', 'node-nodelay', (r) => r.rpcPerSecond) });
+
+  const two = ['node', 'ncclient'];
+  const sessionsLabel = opt.ncclientSessions === opt.sessions ? `${opt.sessions} sessions` : `${opt.sessions} sessions (ncclient: ${opt.ncclientSessions})`;
+  row('c', `${sessionsLabel}: wall (connect + get-config + close)`, 's', 'lower', each('many', (r) => r.wallSeconds, two));
+  row('c', '  connect all', 's', 'lower', each('many', (r) => r.connectSeconds, two));
+  // Comparable whatever the session counts: on a 2-core machine sshd's login work bounds this.
+  row('c', '  connect rate', 'sessions/s', 'higher', each('many', (r) => r.connected / r.connectSeconds, two));
+  row('c', '  one get-config on each', 's', 'lower', each('many', (r) => r.rpcSeconds, two));
+  row('c', '  close all', 's', 'lower', each('many', (r) => r.closeSeconds, two));
+  row('c', 'client RSS growth per session', 'KB', 'lower', each('many', (r) => r.rssPerSession / 1e3, two));
+  row('c', 'sessions that failed', 'count', 'lower', each('many', (r) => r.sessions - (r.replies ?? r.connected), two));
+  row('c', 'open fds after close − before', 'count', 'lower', each('many', (r) => r.fdLeak, two), 'ncclient: after gc.collect(); before it, see fdLeakBeforeGc');
+  row('c', 'active handles/timers (node) or threads (ncclient) after close − before', 'count', 'lower', each('many', (r) => r.resourceLeak, two));
+
+  for (const f of framing?.results ?? []) {
+    row('d', `framing decoder: ${f.case}`, 'MB/s', 'higher', { node: { median: f.medianMBps, min: f.minMBps, max: f.maxMBps, n: framing.rounds } });
+    row('d', `  + one Buffer.concat of the message`, 'MB/s', 'higher', { node: { median: f.withConcatMedianMBps, min: f.withConcatMedianMBps, max: f.withConcatMedianMBps, n: 1 } });
+  }
+  // Wall times of runs with different session counts are not comparable: no ratio for them.
+  const sameSessions = opt.ncclientSessions === opt.sessions;
+  for (const r of rows) {
+    if (r.group === 'c' && r.unit === 's' && !sameSessions) continue;
+    const a = r.node?.median;
+    const b = r.ncclient?.median;
+    if (Number.isFinite(a) && Number.isFinite(b) && a > 0 && b > 0 && r.unit !== 'count') r.ratio = r.better === 'higher' ? a / b : b / a;
+  }
+  return rows;
+}
+
+function targets(rows) {
+  const find = (prefix) => rows.find((r) => r.name.startsWith(prefix));
+  const med = (r, c) => r?.[c]?.median;
+  const out = [];
+  const t = (what, value, ok, detail) => out.push({ target: what, value, met: ok === undefined ? null : ok, detail });
+  const coldMBps = find(`get-config ${opt.sizeMb} MB, COLD throughput`);
+  const warmMBps = find(`get-config ${opt.sizeMb} MB, WARM throughput`);
+  for (const [label, r] of [['cold', coldMBps], ['warm', warmMBps]]) {
+    const p = med(r, 'node') / med(r, 'ssh2');
+    t(`(a) ${label}: this client >= 70% of the bare ssh2 channel`, `${fmt(100 * p, 0)}%`, Number.isFinite(p) ? p >= 0.7 : undefined, `${fmt(med(r, 'node'))} vs ${fmt(med(r, 'ssh2'))} MB/s`);
+    const x = med(r, 'node') / med(r, 'ncclient');
+    t(`(a) ${label}: this client >= 8x ncclient`, `${fmt(x, 1)}x`, Number.isFinite(x) ? x >= 8 : undefined, `${fmt(med(r, 'node'))} vs ${fmt(med(r, 'ncclient'))} MB/s`);
+  }
+  for (const name of ['peak RSS after the cold call', 'peak RSS after all calls']) {
+    const r = find(name);
+    const ratio = (med(r, 'node') * 1e6) / sizeBytes;
+    t(`(a) ${name} <= 3x reply size`, `${fmt(ratio, 2)}x`, Number.isFinite(ratio) ? ratio <= 3 : undefined, `${fmt(med(r, 'node'))} MB for a ${opt.sizeMb} MB reply`);
+  }
+  const lat = med(find('sequential <get>'), 'node');
+  t('(b) sequential round trip <= 1 ms (median)', `${fmt(lat)} ms`, Number.isFinite(lat) ? lat <= 1 : undefined);
+  const rps = med(find('pipelined <get>'), 'node');
+  t('(b) pipelined >= 10 000 RPC/s', `${fmt(rps, 0)} RPC/s`, Number.isFinite(rps) ? rps >= 10000 : undefined);
+  const fd = find('open fds after close')?.node;
+  const res = find('active handles')?.node;
+  t('(c) no fd leak after close', fd ? `${fmt(fd.max, 0)} (max over rounds)` : '—', fd ? fd.max <= 0 : undefined);
+  t('(c) no timer/handle leak after close', res ? `${fmt(res.max, 0)} (max over rounds)` : '—', res ? res.max <= 0 : undefined);
+  return out;
+}
+
+function printTable(meta, rows, targetList) {
+  const cols = [
+    ['workload', (r) => `(${r.group}) ${r.name} [${r.unit}]`],
+    ['this client', (r) => cell(r.node, r.unit === 'count' ? 0 : undefined)],
+    ['ncclient', (r) => cell(r.ncclient, r.unit === 'count' ? 0 : undefined)],
+    ['ratio', (r) => (r.ratio ? `${fmt(r.ratio, r.ratio >= 10 ? 0 : 1)}x` : '')],
+    ['ssh2 bare channel', (r) => cell(r.ssh2)],
+    ['ssh -s netconf', (r) => cell(r.openssh)],
+  ];
+  const table = [cols.map((c) => c[0]), ...rows.map((r) => cols.map((c) => c[1](r)))];
+  const widths = cols.map((_, i) => Math.max(...table.map((line) => line[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const out = [];
+  out.push('');
+  out.push(`netconf-client benchmark${opt.smoke ? ' (SMOKE: tiny sizes, numbers meaningless)' : ''} — ${meta.date}`);
+  out.push(`machine: ${meta.cpu} × ${meta.cores}, ${fmt(meta.memoryGB, 0)} GB; load average ${meta.loadavgStart.map((x) => fmt(x, 2)).join(' ')} at start, ${meta.loadavgEnd.map((x) => fmt(x, 2)).join(' ')} at end`);
+  out.push(`client: dist/ built ${meta.distBuilt} at commit ${meta.commit}${meta.srcUncommitted ? ` + ${meta.srcUncommitted} uncommitted src/ change(s)` : ''}${meta.distRebuiltDuringRun ? ' — WARNING: dist/ was rebuilt during the run (by another build in this checkout): rounds may have measured different code' : ''}`);
+  out.push(`node ${meta.node}; sshNativeCryptoAvailable(): ${meta.nativeCrypto}; ${meta.ncclient}; ${meta.openssh ?? 'OpenSSH ?'}`);
+  out.push(`ciphers (server->client): this client ${meta.ciphers.node} | ncclient ${meta.ciphers.ncclient} | ssh2 bare ${meta.ciphers.ssh2} | ssh -s ${meta.ciphers.openssh} (pinned to ssh2's)`);
+  out.push(`peer: ${opt.sizeMb} MB / ${opt.smallBytes} B / ${opt.manyBytes} B replies, ${meta.framing} framing in ${opt.chunkBytes} B chunks; ${opt.rounds} round(s), this client and ncclient alternating; medians (min–max); ratio = how many times better this client is than ncclient`);
+  out.push(`samples per round: large ${opt.calls} calls (ncclient ${opt.ncclientCalls}), first cold; ${opt.sequential} sequential RPCs (ncclient ${opt.ncclientSequential}); ${opt.pipelined} pipelined; ${opt.sessions} sessions (ncclient ${opt.ncclientSessions}), ${opt.connectConcurrency || 'all'} connecting at once`);
+  out.push('');
+  out.push(line(table[0]));
+  out.push(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const l of table.slice(1)) out.push(line(l));
+  out.push('');
+  out.push('targets (issue 5):');
+  for (const t of targetList) out.push(`  ${t.met === null ? '  ?   ' : t.met ? ' MET  ' : 'MISSED'}  ${t.target}: ${t.value}${t.detail ? ` (${t.detail})` : ''}`);
+  console.log(out.join('\n'));
+}
+
+// ---- main ----------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  const loadavgStart = loadavg();
+  if (!cli['no-setup']) setup();
+  // dist/ is shared with whoever else builds in this checkout: note it if it changes under us.
+  const distFile = join(ROOT, 'dist', 'index.js');
+  const distAtStart = statSync(distFile).mtimeMs;
+  const peerStart = spawnSync('bash', ['bench/peer.sh', 'start'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (peerStart.status !== 0) throw new Error('bench/peer.sh start failed');
+  log(`peer up (${peerStart.stdout.trim()})`);
+  const failures = [];
+  const samples = [];
+  let framing;
+  try {
+    configurePeer(opt.smallBytes);
+    const info = {
+      node: await measure('info node', ...nodeClient('info'), 120),
+      ncclient: await measure('info ncclient', ...ncclientClient('info'), 120),
+    };
+    for (const [k, v] of Object.entries(info)) if (v.error) failures.push({ workload: 'info', client: k, error: v.error });
+
+    for (let round = 1; round <= opt.rounds; round++) {
+      for (const step of roundPlan(round)) {
+        configurePeer(step.replyBytes);
+        for (const [client, [cmd, args]] of step.runs) {
+          const label = `round ${round}/${opt.rounds} ${step.workload} ${client}`;
+          log(`${label} ...`);
+          const t0 = Date.now();
+          const result = await measure(label, cmd, args, smoke ? 120 : 1800);
+          log(`${label}: ${result.error ? 'failed' : 'done'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+          samples.push({ round, workload: step.workload, client, result });
+          if (result.error) failures.push({ round, workload: step.workload, client, error: result.error });
+        }
+      }
+    }
+
+    log('(d) framing decoder: bench/framing.mjs');
+    const framingJson = join(BENCH_DIR, 'results', 'framing.json');
+    const fr = spawnSync('node', ['bench/framing.mjs', '--size-mb', String(smoke ? 1 : opt.sizeMb), '--rounds', String(smoke ? 1 : 7), '--json', framingJson], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (fr.status === 0 && existsSync(framingJson)) framing = JSON.parse(readFileSync(framingJson, 'utf8'));
+    else failures.push({ workload: 'framing', client: 'node', error: `bench/framing.mjs exit ${fr.status}` });
+
+    const rows = summarise(samples, framing);
+    // Every workload must have produced numbers (a smoke run checks exactly this).
+    const required = [
+      ['large', ['node', 'ncclient', 'ssh2', 'openssh']],
+      ['small', ['node', 'ncclient', 'node-nodelay', 'ssh2', 'openssh']],
+      ['many', ['node', 'ncclient']],
+    ];
+    for (const [w, clients] of required) {
+      for (const c of clients) {
+        const ok = samples.some((s) => s.workload === w && s.client === c && !s.result.error);
+        if (!ok && !failures.some((f) => f.workload === w && f.client === c)) failures.push({ workload: w, client: c, error: 'no numbers' });
+      }
+    }
+    for (const s of samples.filter((x) => x.workload === 'many' && !x.result.error)) {
+      if (s.result.sessions !== (s.result.replies ?? s.result.connected)) failures.push({ round: s.round, workload: 'many', client: s.client, error: `${s.result.sessions - (s.result.replies ?? s.result.connected)} sessions failed: ${s.result.errors?.join('; ')}` });
+    }
+    if (!framing?.results?.length) failures.push({ workload: 'framing', client: 'node', error: 'no numbers' });
+
+    const firstOk = (w, c) => samples.find((s) => s.workload === w && s.client === c && !s.result.error)?.result;
+    const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
+    const meta = {
+      date: new Date().toISOString(),
+      // The client measured: dist/ as built from this commit, plus uncommitted changes to src/ if any.
+      commit: git('rev-parse', '--short', 'HEAD'),
+      srcUncommitted: git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length,
+      distBuilt: statSync(distFile).mtime.toISOString(),
+      distRebuiltDuringRun: statSync(distFile).mtimeMs !== distAtStart,
+      smoke,
+      options: opt,
+      replyBytes: { large: sizeBytes, small: opt.smallBytes, many: opt.manyBytes },
+      cpu: cpus()[0]?.model ?? '?',
+      cores: cpus().length,
+      memoryGB: totalmem() / 2 ** 30,
+      node: process.version,
+      nativeCrypto: info.node.nativeCrypto,
+      ncclient: info.ncclient.error ? 'ncclient ?' : `ncclient ${info.ncclient.ncclient} (paramiko ${info.ncclient.paramiko}, Python ${info.ncclient.python})`,
+      openssh: firstOk('large', 'openssh')?.version ?? firstOk('small', 'openssh')?.version,
+      ciphers: {
+        node: info.node.negotiated?.sc?.cipher ?? '?',
+        ncclient: info.ncclient.cipher ? `${info.ncclient.cipher} + ${info.ncclient.mac}` : '?',
+        ssh2: (firstOk('large', 'ssh2') ?? firstOk('small', 'ssh2'))?.cipher ?? '?',
+        openssh: (firstOk('large', 'openssh') ?? firstOk('small', 'openssh'))?.cipher ?? '?',
+      },
+      framing: info.node.framing ?? '?',
+      loadavgStart,
+      loadavgEnd: loadavg(),
+      seconds: (Date.now() - started) / 1000,
+    };
+    const targetList = targets(rows);
+    printTable(meta, rows, targetList);
+    mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
+    writeFileSync(cli.json, `${JSON.stringify({ meta, info, rows, targets: targetList, failures, samples, framing }, null, 2)}\n`);
+    console.log(`\nwrote ${cli.json} (${fmt(meta.seconds, 0)} s)`);
+  } finally {
+    if (!cli['keep-peer']) spawnSync('bash', ['bench/peer.sh', 'stop'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  if (failures.length > 0) {
+    console.log(`\n${failures.length} workload run(s) FAILED:`);
+    for (const f of failures) console.log(`  ${f.round ? `round ${f.round} ` : ''}${f.workload} ${f.client}: ${String(f.error).split('\n').slice(-2).join(' ').slice(0, 300)}`);
+    process.exitCode = 1;
+  }
+}
+
+/** --report FILE: summarise the samples of an earlier run again. */
+function report(file) {
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  const rows = summarise(saved.samples, saved.framing);
+  printTable(saved.meta, rows, targets(rows));
+}
+
+if (cli.report) report(cli.report);
+else main().catch((err) => {
+  console.error(err);
+  spawnSync('bash', ['bench/peer.sh', 'stop'], { cwd: ROOT, stdio: 'inherit' });
+  process.exitCode = 1;
+});
