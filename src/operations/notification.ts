@@ -1,4 +1,4 @@
-import { parseXml } from '../xml/parse.js';
+import { parseXmlFast } from '../xml/stream-parser.js';
 import type { XmlElement } from '../xml/element.js';
 
 /** The RFC 5277 notification namespace. */
@@ -22,7 +22,7 @@ export interface Notification {
 
 /** Parse a `<notification>` document. */
 export function parseNotification(raw: string, droppedBefore = 0): Notification {
-  const document = parseXml(raw);
+  const document = parseXmlFast(raw);
   const eventTime = document.childText('eventTime', NOTIFICATION_NS) ?? '';
   const element = document.elements.find((el) => !(el.local === 'eventTime' && el.namespace === NOTIFICATION_NS));
   return { eventTime, eventDate: new Date(eventTime), element, document, raw, droppedBefore };

@@ -1,7 +1,7 @@
 import { NETCONF_NS } from '../transport/hello.js';
 import type { ReceivedMessage } from '../transport/received-message.js';
 import type { XmlElement } from '../xml/element.js';
-import { parseXml } from '../xml/parse.js';
+import { parseXmlFast } from '../xml/stream-parser.js';
 import { parseRpcErrors, type RPCErrorInfo } from './rpc-error.js';
 
 /**
@@ -45,7 +45,7 @@ export class RPCReply {
 
   /** The parsed `<rpc-reply>` element. */
   get document(): XmlElement {
-    this.#document ??= parseXml(this.xml);
+    this.#document ??= parseXmlFast(this.xml);
     return this.#document;
   }
 

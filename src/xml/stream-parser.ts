@@ -10,9 +10,9 @@ import { XmlElement, type XmlNode } from './element.js';
  * `onSubtree` and dropped; shallower elements are kept only as a *skeleton* (name, namespace,
  * attributes, namespace declarations; no children, no text).
  *
- * The result matches the saxes-based {@link parseXml} (same names, namespaces, attribute keys
- * and order, declarations, raw attributes, text runs, children order), and the documents it
- * accepts are those `parseXml` accepts, with these deliberate differences:
+ * The result matches the saxes-based `parseXml` of ./parse.ts (same names, namespaces,
+ * attribute keys and order, declarations, raw attributes, text runs, children order), and the
+ * documents it accepts are those `parseXml` accepts, with these deliberate differences:
  *  - An unpaired surrogate code unit anywhere is an error here (XML 1.0 `Char`); saxes pairs a
  *    lone high surrogate with whatever follows and may accept it.
  *  - An XML declaration with `version="1.x"` (x ≠ 0) is processed with XML 1.0 rules, as XML 1.0
@@ -160,10 +160,21 @@ function isPlainWhitespace(s: string): boolean {
   return true;
 }
 
+/*
+ * Strings seen, shared by all parsers (a hit costs a comparison, no allocation, and keeps no
+ * slice of a chunk alive; an entry is only used when equal to the input). Bounded: direct-mapped.
+ */
 const NAME_CACHE_SIZE = 1024;
+/** Names (element, attribute), by length and end characters; and their local parts. */
+const NAMES: string[] = new Array<string>(NAME_CACHE_SIZE).fill('');
+const LOCALS: string[] = new Array<string>(NAME_CACHE_SIZE).fill('');
+/** Text and attribute values of 13 to 64 characters (when detaching strings): identities, enums. */
 const VALUE_CACHE_SIZE = 1024;
 const VALUE_CACHE_MAX = 64;
+const VALUES: string[] = new Array<string>(VALUE_CACHE_SIZE).fill('');
+/** White-space-only text runs, by length (pretty-printing indentation). */
 const WS_CACHE_MAX = 128;
+const WS_STRINGS: string[] = new Array<string>(WS_CACHE_MAX + 1).fill('');
 
 function isXmlChar(c: number): boolean {
   return (c >= 0x20 && c <= 0xd7ff) || c === TAB || c === LF || c === CR || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
@@ -245,7 +256,7 @@ export interface XmlStreamParserOptions {
 
 /**
  * An incremental, namespace-aware XML parser that emits the subtrees at a given depth (see the
- * module documentation above for what is checked and how it compares with {@link parseXml}).
+ * module documentation above for what is checked and how it compares with `parseXml`).
  *
  * ```ts
  * const parser = new XmlStreamParser({
@@ -275,6 +286,8 @@ export class XmlStreamParser {
 
   /** Unprocessed tail of the input (an incomplete token). */
   #carry = '';
+  /** The last two characters of `#carry` (which may be a long rope, not to be flattened again). */
+  #tail = '';
   /** A string that must appear in new input before the carried token can be complete ('' for any input). */
   #need = '';
   /** Offset in the stream of the start of the buffer being parsed. */
@@ -307,15 +320,8 @@ export class XmlStreamParser {
   #kidTop = 0;
   readonly #kidMarks: number[] = [];
 
-  /** Element names seen (direct-mapped by length and end characters), and their local parts. */
-  readonly #names: string[] = new Array<string>(NAME_CACHE_SIZE).fill('');
-  readonly #locals: string[] = new Array<string>(NAME_CACHE_SIZE).fill('');
-  /** Text and attribute values of 13 to 64 characters seen (when detaching strings). */
-  readonly #values: string[] = new Array<string>(VALUE_CACHE_SIZE).fill('');
   /** The local part of the element name just scanned. */
   #local = '';
-  /** White-space-only text runs seen, by length (pretty-printing indentation). */
-  readonly #ws: string[] = new Array<string>(WS_CACHE_MAX + 1).fill('');
 
   /** Namespace bindings in scope (prefixed ones); the default namespace apart. */
   readonly #nsPrefixes: string[] = [];
@@ -331,6 +337,8 @@ export class XmlStreamParser {
   readonly #attrValues: string[] = [];
   readonly #attrIsDecl: boolean[] = [];
   readonly #keys: string[] = [];
+  /** Written with a character of each string to flatten, so that the read is not optimised away. */
+  #sink = 0;
   /** Where the entity reference just decoded ends. */
   #entityEnd = 0;
 
@@ -384,9 +392,10 @@ export class XmlStreamParser {
       const need = this.#need;
       if (need.length !== 0) {
         const k = need.length - 1;
-        const found = chunk.indexOf(need) !== -1 || (k !== 0 && (carry.slice(-k) + chunk.slice(0, k)).indexOf(need) !== -1);
+        const found = chunk.indexOf(need) !== -1 || (k !== 0 && (this.#tail.slice(-k) + chunk.slice(0, k)).indexOf(need) !== -1);
         if (!found) {
           this.#carry = carry + chunk; // a rope; flattened once the token is complete
+          this.#tail = chunk.length >= 2 ? chunk.slice(-2) : (this.#tail + chunk).slice(-2);
           return;
         }
       }
@@ -476,7 +485,10 @@ export class XmlStreamParser {
       }
       pos = next;
     }
-    if (pos < len) this.#carry = s.slice(pos);
+    if (pos < len) {
+      this.#carry = s.slice(pos);
+      this.#tail = s.slice(Math.max(pos, len - 2));
+    }
     this.#base += pos;
   }
 
@@ -528,11 +540,11 @@ export class XmlStreamParser {
     const c0 = s.charCodeAt(start);
     if (n <= WS_CACHE_MAX && (c0 === LF || c0 === SPACE || c0 === TAB)) {
       // Indentation: reuse the string of the last white-space run of that length when equal.
-      const cached = this.#ws[n]!;
+      const cached = WS_STRINGS[n]!;
       if (cached.length === n && s.startsWith(cached, start)) t = cached;
       else {
         t = this.#decode(s, start, end, MODE_TEXT);
-        if (t.length === n && isPlainWhitespace(t)) this.#ws[n] = t = detach(t);
+        if (t.length === n && isPlainWhitespace(t)) WS_STRINGS[n] = t = detach(t);
       }
     } else t = this.#decode(s, start, end, MODE_TEXT);
     if (this.#current !== null) {
@@ -586,9 +598,9 @@ export class XmlStreamParser {
       if (n > VALUE_CACHE_MAX) return detach(s.slice(start, end));
       // Repeated values (identities, enums) are shared rather than copied again.
       const h = (n * 7 + s.charCodeAt(start) * 31 + s.charCodeAt(end - 1) * 17 + s.charCodeAt(start + (n >> 1))) & (VALUE_CACHE_SIZE - 1);
-      const cached = this.#values[h]!;
+      const cached = VALUES[h]!;
       if (cached.length === n && s.startsWith(cached, start)) return cached;
-      return (this.#values[h] = detach(s.slice(start, end)));
+      return (VALUES[h] = detach(s.slice(start, end)));
     }
     return this.#decodeSlow(s, start, end, i, mode);
   }
@@ -637,7 +649,10 @@ export class XmlStreamParser {
       i++;
     }
     out += s.slice(from, end);
-    return out.length < 13 || !this.#detach ? out : detach(out);
+    // `out` is a flat copy (< 13 characters) or a concatenation (a V8 cons string) of slices of
+    // the chunk: reading it flattens it in place, and it stops referring to those slices.
+    if (this.#detach && out.length >= 13) this.#sink ^= out.charCodeAt(0);
+    return out;
   }
 
   /** Check that s[start, end) holds only XML 1.0 `Char`s (comments, PIs). */
@@ -751,7 +766,7 @@ export class XmlStreamParser {
           // Fail now rather than wait for a quote that a `<` already rules out.
           const bad = s.indexOf('<', r + 1);
           if (bad !== -1) this.#fail('< in an attribute value', bad);
-          return this.#incomplete('>', final, lt);
+          return this.#incomplete(c === DQUOTE ? '"' : "'", final, lt);
         }
         names[n] = this.#name(s, q, nameEnd);
         values[n] = this.#decode(s, r + 1, close, MODE_ATTR);
@@ -785,14 +800,14 @@ export class XmlStreamParser {
   #name(s: string, start: number, end: number): string {
     const n = end - start;
     const h = (n * 7 + s.charCodeAt(start) * 31 + s.charCodeAt(end - 1)) & (NAME_CACHE_SIZE - 1);
-    let name = this.#names[h]!;
-    if (name.length === n && s.startsWith(name, start)) this.#local = this.#locals[h]!;
+    let name = NAMES[h]!;
+    if (name.length === n && s.startsWith(name, start)) this.#local = LOCALS[h]!;
     else {
       name = detach(s.slice(start, end));
       const colon = name.indexOf(':');
       this.#local = colon === -1 ? name : name.slice(colon + 1);
-      this.#names[h] = name;
-      this.#locals[h] = this.#local;
+      NAMES[h] = name;
+      LOCALS[h] = this.#local;
     }
     return name;
   }
@@ -828,6 +843,8 @@ export class XmlStreamParser {
       const isDecl = this.#attrIsDecl;
       let regular = 0;
       const declStart = this.#nsTop;
+      // Duplicates: pairwise comparison for a few attributes, a set for many.
+      let seen: Set<string> | null = n > 16 ? new Set() : null;
       let declaredDefault = false;
       for (let i = 0; i < n; i++) {
         const an = names[i]!;
@@ -842,7 +859,10 @@ export class XmlStreamParser {
             prefix = an.slice(6);
             if (prefix === '' || prefix.indexOf(':') !== -1) this.#fail(`malformed attribute name ${an}`, lt);
             if (uri === '') this.#fail(`the namespace prefix ${prefix} cannot be undeclared in XML 1.0`, lt);
-            for (let k = declStart; k < this.#nsTop; k++) if (this.#nsPrefixes[k] === prefix) this.#fail(`duplicate attribute ${an}`, lt);
+            if (seen === null) {
+              for (let k = declStart; k < this.#nsTop; k++) if (this.#nsPrefixes[k] === prefix) this.#fail(`duplicate attribute ${an}`, lt);
+            } else if (seen.has(prefix)) this.#fail(`duplicate attribute ${an}`, lt);
+            else seen.add(prefix);
           }
           const problem = nsPairProblem(prefix, uri);
           if (problem !== '') this.#fail(problem, lt);
@@ -860,6 +880,7 @@ export class XmlStreamParser {
         }
       }
       if (regular !== 0) {
+        if (seen !== null) seen.clear();
         attributes = {};
         raw = [];
         const keys = this.#keys;
@@ -876,7 +897,10 @@ export class XmlStreamParser {
             if (uri === undefined) this.#fail(`unbound namespace prefix ${an.slice(0, colon)} (attribute ${an})`, lt);
             key = `{${uri}}${an.slice(colon + 1)}`;
           }
-          for (let k = 0; k < nk; k++) if (keys[k] === key) this.#fail(`duplicate attribute ${an}`, lt);
+          if (seen === null) {
+            for (let k = 0; k < nk; k++) if (keys[k] === key) this.#fail(`duplicate attribute ${an}`, lt);
+          } else if (seen.has(key)) this.#fail(`duplicate attribute ${an}`, lt);
+          else seen.add(key);
           keys[nk++] = key;
           setProp(attributes, key, value);
           raw.push([an, value]);
@@ -948,6 +972,9 @@ export class XmlStreamParser {
       }
       this.#current = null;
       this.#buildRoot = null;
+      // Forget the nodes of this subtree (the scratch array is reused, not reallocated).
+      if (kids.length > 256) kids.length = 0;
+      else kids.fill('');
       this.#onSubtree(cur, this.#skeletons);
       return;
     }
@@ -1054,8 +1081,8 @@ export class XmlStreamParser {
 }
 
 /**
- * Parse a whole XML document into an {@link XmlElement} tree: the same result as
- * {@link parseXml} (saxes), faster (see {@link XmlStreamParser} for the checks and the two
+ * Parse a whole XML document into an {@link XmlElement} tree: the same result as `parseXml`
+ * (saxes), faster (see {@link XmlStreamParser} for the checks and the two
  * deliberate differences).
  * @throws {@link MalformedMessageError} when the document is not well-formed.
  */

@@ -1,0 +1,36 @@
+/**
+ * What a subcommand of `netconf` is: its name, help, options (in `node:util` `parseArgs` form
+ * plus help text) and the function that runs it.
+ * @module
+ */
+import type { Context } from './context.js';
+
+/** One option: a `parseArgs` option plus what the help says. */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** Placeholder of the value in help (`FILE`, `SECONDS`). */
+  value?: string;
+  help: string;
+}
+
+export type OptionSpecs = Record<string, OptionSpec>;
+
+/** Parsed option values, as `parseArgs` gives them. */
+export type Values = Record<string, string | boolean | Array<string | boolean> | undefined>;
+
+export interface Command {
+  name: string;
+  /** One line, for the command list. */
+  summary: string;
+  /** The arguments after the command name, for the usage line (`FILE|-`, `[NAME]`). */
+  usage: string;
+  /** Paragraphs for `netconf <command> --help`. */
+  description: string;
+  options: OptionSpecs;
+  /** How many positional arguments the command takes. */
+  args: { min: number; max: number };
+  /** Run; resolves to the exit status (0 when nothing else is said). */
+  run(ctx: Context): Promise<number | void>;
+}

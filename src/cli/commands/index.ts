@@ -1,0 +1,34 @@
+/** Every subcommand of `netconf`, in the order of the help. */
+import type { Command } from '../command.js';
+import { cancelCommit, commit, discardChanges } from './commit.js';
+import { editConfig, validate } from './edit.js';
+import { hello } from './hello.js';
+import { lock, unlock } from './lock.js';
+import { get, getConfig } from './retrieve.js';
+import { rpc } from './rpc.js';
+import { serve } from './serve.js';
+import { getSchema } from './schema.js';
+import { killSession } from './session.js';
+import { subscribe } from './subscribe.js';
+
+export const COMMANDS: readonly Command[] = [
+  hello,
+  get,
+  getConfig,
+  editConfig,
+  commit,
+  cancelCommit,
+  discardChanges,
+  validate,
+  lock,
+  unlock,
+  rpc,
+  getSchema,
+  subscribe,
+  killSession,
+  serve,
+];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

@@ -1,0 +1,259 @@
+/**
+ * `netconf`: a command-line NETCONF client on the public API of netconf-client.
+ *
+ * `netconf <command> [options]`: argument parsing (`node:util` `parseArgs`), help and version,
+ * dispatch to the command, signals, and the exit status (see errors.ts). `bin/netconf.js` calls
+ * {@link run}; running this file directly works too.
+ * @module
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseXml, RPCError } from '../index.js';
+import type { Command, OptionSpecs, Values } from './command.js';
+import { COMMANDS, findCommand } from './commands/index.js';
+import { Context } from './context.js';
+import { describeError, ExitCode, UsageError, type ErrorContext } from './errors.js';
+import { Logger } from './log.js';
+import { commandHelp, CONNECTION_OPTIONS, mainHelp, OUTPUT_OPTIONS, valueOptions, VERSION_OPTION } from './options.js';
+import { JSON_MAPPING_HELP, Output, type OutputMode } from './output.js';
+import { Progress, type ProgressMode } from './progress.js';
+
+/** Where the command reads and writes (the process's streams, or test doubles). */
+export interface MainIO {
+  stdout: (text: string) => void;
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  /** Signals that interrupt the run; default SIGINT and SIGTERM on the process. */
+  onSignal?: (handler: () => void) => () => void;
+}
+
+function processIO(): MainIO {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    onSignal: (handler) => {
+      process.on('SIGINT', handler);
+      process.on('SIGTERM', handler);
+      return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+      };
+    },
+  };
+}
+
+/** The version in package.json (found above this file: dist/cli/ or build/src/cli/). */
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'netconf-client' && pkg.version) return pkg.version;
+    } catch {
+      // not here: one level up
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
+
+/** The index of the command word in `argv`: the first argument that is neither an option nor an option's value. */
+export function locateCommand(argv: readonly string[]): number {
+  const { long, short } = valueOptions();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') return i + 1 < argv.length ? i + 1 : -1;
+    if (arg.startsWith('--')) {
+      if (!arg.includes('=') && long.has(arg.slice(2))) i++;
+      continue;
+    }
+    if (arg.startsWith('-') && arg !== '-') {
+      // A group of short flags: the first one taking a value takes the rest, or the next argument.
+      const flags = arg.slice(1);
+      for (let j = 0; j < flags.length; j++) {
+        if (short.has(flags[j] as string)) {
+          if (j === flags.length - 1) i++;
+          break;
+        }
+      }
+      continue;
+    }
+    return i;
+  }
+  return -1;
+}
+
+function parseConfig(specs: OptionSpecs): NonNullable<ParseArgsConfig['options']> {
+  const out: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    out[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
+  }
+  return out;
+}
+
+/** `parseArgs`, with its errors turned into usage errors that say what to do. */
+function parse(argv: string[], specs: OptionSpecs, command: Command | undefined): { values: Values; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: parseConfig(specs), allowPositionals: true, strict: true });
+    return { values: values as Values, positionals };
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const where = command ? ` for ${command.name}` : '';
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /'([^']+)'/.exec(e.message)?.[1] ?? '';
+      throw new UsageError(`unknown option ${option}${where}`, command?.name);
+    }
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const option = /^Option '(-\w, )?(--[^' ]+)/.exec(e.message)?.[2];
+      if (option && /argument missing/.test(e.message)) throw new UsageError(`option ${option} needs a value`, command?.name);
+      if (option && /ambiguous/.test(e.message)) throw new UsageError(`option ${option} needs a value (for a value that starts with '-', write ${option}=VALUE)`, command?.name);
+      if (option && /does not take an argument/.test(e.message)) throw new UsageError(`option ${option} takes no value`, command?.name);
+    }
+    throw new UsageError(e.message, command?.name);
+  }
+}
+
+/** Words close to `name` (one edit away, or a prefix): for "did you mean". */
+function suggestions(name: string): string[] {
+  const close = (a: string, b: string): boolean => {
+    if (Math.abs(a.length - b.length) > 1) return false;
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
+  };
+  return COMMANDS.map((c) => c.name).filter((c) => close(c, name) || (name.length >= 3 && c.startsWith(name)));
+}
+
+interface Invocation {
+  command: Command;
+  values: Values;
+  args: string[];
+}
+
+type Parsed = { kind: 'help'; text: string } | { kind: 'version' } | { kind: 'run'; invocation: Invocation };
+
+/** Parse the command line: help, version, or a command to run. */
+export function parseCommandLine(argv: string[]): Parsed {
+  const index = locateCommand(argv);
+  const name = index === -1 ? undefined : (argv[index] as string);
+  if (name === 'help') {
+    const topic = argv[index + 1];
+    if (topic === undefined) return { kind: 'help', text: mainHelp(COMMANDS) };
+    if (topic === 'json') return { kind: 'help', text: JSON_MAPPING_HELP };
+    const command = findCommand(topic);
+    if (!command) throw new UsageError(`no such command: ${topic}`);
+    return { kind: 'help', text: commandHelp(command) };
+  }
+  const command = name === undefined ? undefined : findCommand(name);
+  if (name !== undefined && !command) {
+    const near = suggestions(name);
+    throw new UsageError(`unknown command '${name}'${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}`);
+  }
+  const specs: OptionSpecs = command ? { ...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS, ...command.options } : { ...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS, ...VERSION_OPTION };
+  const { values, positionals } = parse(argv, specs, command);
+  if (!command) {
+    if (values['help']) return { kind: 'help', text: mainHelp(COMMANDS) };
+    if (values['version']) return { kind: 'version' };
+    throw new UsageError(positionals.length ? `unexpected argument '${positionals[0] as string}'` : 'no command given');
+  }
+  if (values['help']) return { kind: 'help', text: commandHelp(command) };
+  const args = positionals.slice(1);
+  if (args.length < command.args.min) {
+    throw new UsageError(`${command.name} needs ${command.usage.split(' ')[0] ?? 'an argument'}`, command.name);
+  }
+  if (args.length > command.args.max) {
+    throw new UsageError(`too many arguments for ${command.name}: ${args.slice(command.args.max).map((a) => `'${a}'`).join(' ')}`, command.name);
+  }
+  if (values['raw'] && values['json']) throw new UsageError('--raw and --json cannot be used together', command.name);
+  if (values['progress'] && values['no-progress']) throw new UsageError('--progress and --no-progress cannot be used together', command.name);
+  return { kind: 'run', invocation: { command, values, args } };
+}
+
+/** Run the command line; resolves to the exit status. Never throws. */
+export async function main(argv: string[], io: MainIO = processIO()): Promise<number> {
+  const writeErr = (t: string): void => void io.stderr.write(t);
+  let parsed: Parsed;
+  try {
+    parsed = parseCommandLine(argv);
+  } catch (err) {
+    const d = describeError(err, { command: undefined, debug: false });
+    new Logger(writeErr).error(d.message);
+    return d.code;
+  }
+  if (parsed.kind === 'help') {
+    io.stdout(parsed.text);
+    return ExitCode.OK;
+  }
+  if (parsed.kind === 'version') {
+    io.stdout(`netconf (netconf-client) ${packageVersion()}\n`);
+    return ExitCode.OK;
+  }
+
+  const { command, values, args } = parsed.invocation;
+  const debug = values['debug'] === true;
+  const log = new Logger(writeErr, { debug, quiet: values['quiet'] === true });
+  const errorContext: ErrorContext = { command: command.name, debug };
+  const mode: OutputMode = values['raw'] ? 'raw' : values['json'] ? 'json' : 'pretty';
+  const out = new Output(mode, io.stdout);
+  const progressMode: ProgressMode = values['quiet'] || values['no-progress'] ? 'off' : values['progress'] ? 'on' : 'auto';
+  const progress = new Progress(io.stderr, progressMode);
+
+  const controller = new AbortController();
+  let forced: NodeJS.Timeout | undefined;
+  const onSignal = (): void => {
+    if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED); // a second Ctrl-C: now
+    controller.abort();
+    // A command that cannot stop at once (connecting …) is not waited for long.
+    forced = setTimeout(() => process.exit(ExitCode.INTERRUPTED), 5000);
+    forced.unref();
+  };
+  const removeSignals = io.onSignal?.(onSignal);
+
+  const ctx = new Context({ command: command.name, values, args, env: io.env, out, log, progress, signal: controller.signal, errorContext, stdin: io.stdin });
+  try {
+    const status = await command.run(ctx);
+    return status ?? ExitCode.OK;
+  } catch (err) {
+    if (err instanceof RPCError) {
+      out.errorReply(err.xml, () => err.errors[0]?.element.parent ?? parseXml(err.xml));
+    }
+    const d = describeError(err, errorContext);
+    log.error(d.message);
+    return d.code;
+  } finally {
+    await ctx.close().catch((err: unknown) => log.debug(`closing: ${String(err)}`));
+    clearTimeout(forced);
+    removeSignals?.();
+  }
+}
+
+/** Run with the process's arguments and streams, then exit with the status. */
+export async function run(argv: string[] = process.argv.slice(2)): Promise<never> {
+  let status: number = ExitCode.INTERNAL;
+  // `netconf get | head`: a closed stdout ends the run quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(status === ExitCode.INTERNAL ? ExitCode.OK : status);
+    throw err;
+  });
+  status = await main(argv);
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+  process.exit(status);
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) void run();

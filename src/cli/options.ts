@@ -1,0 +1,111 @@
+/**
+ * The options every command takes (connection, output) and the help texts.
+ * @module
+ */
+import type { Command, OptionSpec, OptionSpecs } from './command.js';
+
+export const CONNECTION_OPTIONS: OptionSpecs = {
+  host: { type: 'string', value: 'HOST', help: 'server name or address (default $NETCONF_HOST; required)' },
+  port: { type: 'string', value: 'PORT', help: 'SSH port (default $NETCONF_PORT, else 830)' },
+  user: { type: 'string', short: 'u', value: 'USER', help: 'user name (default $NETCONF_USER, else your login name)' },
+  password: { type: 'string', short: 'p', value: 'PASSWORD', help: 'password (other users can see it in ps: prefer the next two)' },
+  'password-env': { type: 'string', value: 'VAR', help: 'read the password from environment variable VAR' },
+  'ask-password': { type: 'boolean', help: 'prompt for the password on the terminal (not echoed)' },
+  key: { type: 'string', multiple: true, value: 'FILE', help: 'private key file, repeatable (the password is its passphrase)' },
+  'known-hosts': { type: 'string', multiple: true, value: 'FILE', help: 'known_hosts file trusted besides ~/.ssh/known_hosts, repeatable' },
+  'accept-new': { type: 'boolean', help: 'accept an unknown host key, adding it to the first --known-hosts file (else ~/.ssh/known_hosts); never a changed key' },
+  'insecure-accept-any-host-key': { type: 'boolean', help: 'do not verify the host key at all (a warning is printed)' },
+  timeout: { type: 'string', value: 'SECONDS', help: 'limit for connecting and for each reply (default 30)' },
+  framing: { type: 'string', value: 'MODE', help: 'auto (default), eom (advertise base:1.0 only) or chunked (base:1.1 only)' },
+};
+
+export const OUTPUT_OPTIONS: OptionSpecs = {
+  raw: { type: 'boolean', help: 'print replies exactly as received' },
+  json: { type: 'boolean', help: "print results as JSON (the mapping: 'netconf help json')" },
+  progress: { type: 'boolean', help: 'always report transfer size and rate on stderr' },
+  'no-progress': { type: 'boolean', help: 'never show progress (default: on a terminal, for RPCs over 0.3 s)' },
+  quiet: { type: 'boolean', short: 'q', help: 'no informational messages on stderr' },
+  debug: { type: 'boolean', help: 'trace the session on stderr; stack traces with errors' },
+  help: { type: 'boolean', short: 'h', help: 'show help' },
+};
+
+/** Only without a command (`get-schema --version` is the module revision). */
+export const VERSION_OPTION: OptionSpecs = {
+  version: { type: 'boolean', short: 'V', help: 'print the version' },
+};
+
+/** The global options that take a value: to find the command word among the arguments. */
+export function valueOptions(): { long: Set<string>; short: Set<string> } {
+  const long = new Set<string>();
+  const short = new Set<string>();
+  for (const [name, spec] of Object.entries({ ...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS })) {
+    if (spec.type !== 'string') continue;
+    long.add(name);
+    if (spec.short) short.add(spec.short);
+  }
+  return { long, short };
+}
+
+function flagText(name: string, spec: OptionSpec): string {
+  return `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` ${spec.value}` : ''}`;
+}
+
+function optionLines(options: OptionSpecs): string[] {
+  const rows = Object.entries(options).map(([name, spec]: [string, OptionSpec]) => [flagText(name, spec), spec.help] as const);
+  const width = Math.min(34, Math.max(...rows.map(([flag]) => flag.length)) + 2);
+  return rows.map(([flag, help]) => (flag.length + 2 > width ? `  ${flag}\n  ${' '.repeat(width)}${help}` : `  ${flag.padEnd(width)}${help}`));
+}
+
+export const EXIT_STATUS_HELP = `Exit status:
+  0    success (warnings from the server are printed on stderr)
+  1    the server answered with an rpc-error (printed on stderr with all its fields)
+  2    usage error: bad option or argument, unreadable or malformed input
+  3    connection error: refused, unreachable, timed out, SSH failure, authentication
+       failed, host key unknown / changed / revoked, failed hello, session ended
+  4    the server lacks a capability the command needs (nothing was sent)
+  5    no reply within --timeout
+  70   internal error
+  130  interrupted (Ctrl-C, SIGTERM)`;
+
+export function mainHelp(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 3;
+  return `netconf - a NETCONF (RFC 6241) client over SSH
+
+Usage: netconf <command> [options]
+       netconf <command> --help
+       netconf help json         (the XML to JSON mapping of --json)
+       netconf --version
+
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
+
+Connection options (every command):
+${optionLines(CONNECTION_OPTIONS).join('\n')}
+
+Output options (every command):
+${optionLines({ ...OUTPUT_OPTIONS, ...VERSION_OPTION }).join('\n')}
+
+Password: -p, --password-env VAR, --ask-password (at most one), else $NETCONF_PASSWORD;
+keys are tried first (SSH agent, --key files, ~/.ssh/id_*), then the password.
+Host keys: unknown keys are refused unless --accept-new; a changed key is always refused.
+
+Output: the result of the RPC (the content of <data>, else of <rpc-reply>) as
+indented XML carrying its namespace declarations; a bare <ok/> prints "ok".
+
+Environment: NETCONF_HOST, NETCONF_PORT, NETCONF_USER, NETCONF_PASSWORD.
+
+${EXIT_STATUS_HELP}
+`;
+}
+
+export function commandHelp(command: Command): string {
+  const usage = `Usage: netconf ${command.name}${command.usage ? ` ${command.usage}` : ''} [options]`;
+  const own = Object.keys(command.options).length > 0 ? `\nOptions:\n${optionLines(command.options).join('\n')}\n` : '';
+  return `${usage}
+
+${command.description}
+${own}
+Connection and output options (--host, --port, -u, -p, --key, --known-hosts, --accept-new,
+--timeout, --framing, --raw, --json, --quiet, --debug ...): see 'netconf --help'.
+`;
+}

@@ -1,0 +1,259 @@
+/**
+ * The pieces of the `netconf` command that need no server: the pretty printer, the XML → JSON
+ * mapping, error messages, argument parsing, known_hosts lines, progress.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { MissingCapabilityError, parseXml, RPCReply, SSHUnknownHostError, TimeoutExpiredError, type HostKeyInfo } from '../../src/index.js';
+import { describeError, ExitCode, formatRpcError, UsageError } from '../../src/cli/errors.js';
+import { appendKnownHost, knownHostsLine } from '../../src/cli/host-keys.js';
+import { xpathPrefixes } from '../../src/cli/input.js';
+import { locateCommand, parseCommandLine } from '../../src/cli/main.js';
+import { contentToJson, moduleText, Output, prettyXml, xmlToJson } from '../../src/cli/output.js';
+import { formatBytes, Progress } from '../../src/cli/progress.js';
+
+const BASE = 'urn:ietf:params:xml:ns:netconf:base:1.0';
+const IF = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
+const IANA = 'urn:ietf:params:xml:ns:yang:iana-if-type';
+
+function reply(body: string, extraDecls = ''): RPCReply {
+  return new RPCReply(`<?xml version="1.0" encoding="UTF-8"?>\n<rpc-reply message-id="101" xmlns="${BASE}"${extraDecls}>\n  ${body}\n</rpc-reply>`, '101');
+}
+
+const DATA = `<data>
+    <interfaces xmlns="${IF}">
+      <interface>
+        <name>eth0</name>
+        <type xmlns:ianaift="${IANA}">ianaift:ethernetCsmacd</type>
+        <enabled>true</enabled>
+      </interface>
+      <interface>
+        <name>lo</name>
+        <description> two  spaces </description>
+      </interface>
+    </interfaces>
+    <nacm xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-acm">
+    </nacm>
+  </data>`;
+
+function capture(mode: 'pretty' | 'raw' | 'json'): { out: Output; text: () => string } {
+  let text = '';
+  return { out: new Output(mode, (t) => (text += t)), text: () => text };
+}
+
+describe('pretty printer', () => {
+  it('prints the content of <data>, each element standalone with its namespace declarations', () => {
+    const { out, text } = capture('pretty');
+    out.reply(reply(DATA));
+    assert.equal(
+      text(),
+      `<interfaces xmlns="${IF}">
+  <interface>
+    <name>eth0</name>
+    <type xmlns:ianaift="${IANA}">ianaift:ethernetCsmacd</type>
+    <enabled>true</enabled>
+  </interface>
+  <interface>
+    <name>lo</name>
+    <description> two  spaces </description>
+  </interface>
+</interfaces>
+<nacm xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-acm"/>
+`,
+    );
+  });
+
+  it('carries inherited prefixed declarations the subtree uses, and only those', () => {
+    const doc = parseXml(`<a xmlns="urn:a" xmlns:x="urn:x" xmlns:unused="urn:u"><b><c x:attr="1">x:value</c></b></a>`);
+    const b = doc.elements[0]!;
+    assert.equal(prettyXml(b), `<b xmlns="urn:a" xmlns:x="urn:x">\n  <c x:attr="1">x:value</c>\n</b>`);
+  });
+
+  it('keeps mixed content verbatim and escapes text and attributes', () => {
+    const doc = parseXml(`<p xmlns="urn:p" q="a&quot;b&#10;c">Hello <b>big</b> &lt;world&gt; &amp; more</p>`);
+    assert.equal(prettyXml(doc), `<p xmlns="urn:p" q="a&quot;b&#10;c">Hello <b>big</b> &lt;world&gt; &amp; more</p>`);
+  });
+
+  it('prints a bare <ok/> reply as "ok" and a text-only result as its text', () => {
+    const ok = capture('pretty');
+    ok.out.reply(reply('<ok/>'));
+    assert.equal(ok.text(), 'ok\n');
+    const schema = capture('pretty');
+    schema.out.reply(reply(`<data xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring">\nmodule m {\n  prefix m;\n}\n</data>`));
+    assert.equal(schema.text(), 'module m {\n  prefix m;\n}\n');
+  });
+
+  it('--raw prints the reply exactly as received (plus a final newline)', () => {
+    const { out, text } = capture('raw');
+    const r = reply(DATA);
+    out.reply(r);
+    assert.equal(text(), `${r.xml}\n`);
+  });
+});
+
+describe('XML to JSON mapping', () => {
+  it('maps the content of <data>: local names, @xmlns on namespace change, arrays, strings, prefixes', () => {
+    const { out, text } = capture('json');
+    out.reply(reply(DATA));
+    assert.deepEqual(JSON.parse(text()), {
+      interfaces: {
+        '@xmlns': IF,
+        interface: [
+          { name: 'eth0', type: { '@xmlns:ianaift': IANA, '#text': 'ianaift:ethernetCsmacd' }, enabled: 'true' },
+          { name: 'lo', description: ' two  spaces ' },
+        ],
+      },
+      nacm: { '@xmlns': 'urn:ietf:params:xml:ns:yang:ietf-netconf-acm' },
+    });
+  });
+
+  it('maps attributes, mixed content, empty elements and leaving a namespace', () => {
+    const doc = parseXml(`<a xmlns="urn:a" xmlns:nc="${BASE}" id="7"><b nc:operation="delete"/><c>x<d/>y</c><e></e><f xmlns="">plain</f></a>`);
+    assert.deepEqual(JSON.parse(JSON.stringify(xmlToJson(doc))), {
+      a: {
+        '@xmlns': 'urn:a',
+        '@xmlns:nc': BASE,
+        '@id': '7',
+        b: { '@nc:operation': 'delete' },
+        c: { '#text': 'xy', d: '' },
+        e: '',
+        f: { '@xmlns': '', '#text': 'plain' },
+      },
+    });
+  });
+
+  it('keeps repeated siblings in different namespaces apart by their @xmlns, and names like __proto__ as data', () => {
+    const doc = parseXml(`<r xmlns="urn:r"><x>1</x><x xmlns="urn:other">2</x><x>3</x><__proto__>p</__proto__></r>`);
+    const json = JSON.parse(JSON.stringify(xmlToJson(doc))) as { r: Record<string, unknown> };
+    assert.deepEqual(json.r['x'], ['1', { '@xmlns': 'urn:other', '#text': '2' }, '3']);
+    assert.equal(Object.getOwnPropertyDescriptor(json.r, '__proto__')?.value, 'p');
+  });
+
+  it('maps an empty result to {}, an ok reply to {"ok": ""}, a text result to a string', () => {
+    assert.deepEqual(JSON.parse(JSON.stringify(contentToJson(parseXml(`<data xmlns="${BASE}">\n  </data>`)))), {});
+    assert.deepEqual(JSON.parse(JSON.stringify(contentToJson(parseXml(`<rpc-reply xmlns="${BASE}"><ok/></rpc-reply>`)))), { ok: '' });
+    assert.equal(contentToJson(parseXml(`<data xmlns="urn:m">module m {}</data>`)), 'module m {}');
+  });
+
+  it('prints a notification as one line of JSON', () => {
+    const { out, text } = capture('json');
+    const raw = `<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"><eventTime>2024-01-01T00:00:00Z</eventTime><e xmlns="urn:e"><v>1</v></e></notification>`;
+    out.notification({ raw, document: parseXml(raw), eventTime: '', eventDate: new Date(0), element: undefined, droppedBefore: 0 });
+    assert.equal(text().split('\n').length, 2);
+    assert.deepEqual(JSON.parse(text()), {
+      notification: { '@xmlns': 'urn:ietf:params:xml:ns:netconf:notification:1.0', eventTime: '2024-01-01T00:00:00Z', e: { '@xmlns': 'urn:e', v: '1' } },
+    });
+  });
+
+  it('moduleText drops leading blank lines and ends with one newline', () => {
+    assert.equal(moduleText('\n\nmodule x {\n}\n\n'), 'module x {\n}\n');
+  });
+});
+
+describe('error messages', () => {
+  const errorReply = reply(
+    `<rpc-error><error-type>protocol</error-type><error-tag>invalid-value</error-tag><error-severity>error</error-severity>` +
+      `<error-app-tag>data-invalid</error-app-tag><error-path>/nc:rpc/if:interfaces</error-path><error-message xml:lang="en">invalid value</error-message>` +
+      `<error-info><bad-value xmlns="urn:x">bogus</bad-value><error-number xmlns="urn:x">258</error-number></error-info></rpc-error>`,
+  );
+
+  it('prints every field of an rpc-error', () => {
+    const text = formatRpcError(errorReply.errors[0]!);
+    for (const line of ['severity: error', 'type:     protocol', 'tag:      invalid-value', 'app-tag:  data-invalid', 'path:     /nc:rpc/if:interfaces', 'message:  invalid value', 'bad-value: bogus', 'error-number: 258']) {
+      assert.ok(text.includes(line), `${line} in\n${text}`);
+    }
+  });
+
+  it('maps errors to exit statuses, stack traces only with --debug', () => {
+    const usage = describeError(new UsageError('bad', 'get'), { command: 'get', debug: false });
+    assert.equal(usage.code, ExitCode.USAGE);
+    assert.match(usage.message, /netconf get --help/);
+    const key: HostKeyInfo = { type: 'ssh-ed25519', md5: 'aa:bb', sha256: 'SHA256:xyz', key: Buffer.from('k') };
+    const ctx = { command: 'hello', host: 'h', port: 830, hostKey: key, knownHostsLine: '[h]:830 ssh-ed25519 aw==', knownHostsFile: '/k', debug: false };
+    const unknown = describeError(new SSHUnknownHostError('h', 'aa:bb', 'unknown'), ctx);
+    assert.equal(unknown.code, ExitCode.CONNECTION);
+    assert.match(unknown.message, /SHA256:xyz/);
+    assert.match(unknown.message, /MD5:aa:bb/);
+    assert.match(unknown.message, /--accept-new/);
+    assert.match(unknown.message, /\[h\]:830 ssh-ed25519 aw==/);
+    assert.doesNotMatch(unknown.message, /at .*\.js/);
+    const changed = describeError(new SSHUnknownHostError('h', 'aa:bb', 'changed'), ctx);
+    assert.match(changed.message, /CHANGED/);
+    assert.match(changed.message, /ssh-keygen -R '\[h\]:830' -f \/k/);
+    const capability = describeError(new MissingCapabilityError(':with-defaults', 'get-config with with-defaults'), { command: 'get-config', debug: false });
+    assert.deepEqual(capability, { code: ExitCode.CAPABILITY, message: 'get-config with with-defaults needs the server capability :with-defaults: the server does not advertise it (nothing was sent)' });
+    const timeout = describeError(new TimeoutExpiredError('no reply'), { command: 'get', host: 'h', port: 830, timeout: 7, debug: false });
+    assert.deepEqual(timeout, { code: ExitCode.TIMEOUT, message: 'get: no reply from h:830 within 7 s (use --timeout SECONDS to wait longer)' });
+    const debug = describeError(new Error('boom'), { command: 'get', debug: true });
+    assert.equal(debug.code, ExitCode.INTERNAL);
+    assert.match(debug.message, /--debug: Error: boom\n\s+at /);
+  });
+});
+
+describe('arguments', () => {
+  it('finds the command word after global options and their values', () => {
+    assert.equal(locateCommand(['--host', 'h', '-u', 'me', '--debug', 'get-config', '--source', 'x']), 5);
+    assert.equal(locateCommand(['--host=h', '-qu', 'me', 'hello']), 3);
+    assert.equal(locateCommand(['-uroot', 'hello']), 1);
+    assert.equal(locateCommand(['--debug']), -1);
+  });
+
+  it('parses a command with its own and global options; get-schema --version is the revision', () => {
+    const p = parseCommandLine(['get-schema', 'toaster', '--version', '2009-11-20', '--host', 'h', '--json']);
+    assert.equal(p.kind, 'run');
+    if (p.kind !== 'run') return;
+    assert.equal(p.invocation.command.name, 'get-schema');
+    assert.deepEqual(p.invocation.args, ['toaster']);
+    assert.equal(p.invocation.values['version'], '2009-11-20');
+    assert.equal(p.invocation.values['json'], true);
+    assert.deepEqual(parseCommandLine(['--version']), { kind: 'version' });
+  });
+
+  it('turns every mistake into a UsageError', () => {
+    for (const argv of [[], ['nope'], ['get', '--nope'], ['get', '--host'], ['edit-config'], ['kill-session', '1', '2'], ['get', '--raw', '--json'], ['hello', '--version']]) {
+      assert.throws(() => parseCommandLine(argv), UsageError, JSON.stringify(argv));
+    }
+  });
+
+  it('finds the namespace prefixes of an XPath expression', () => {
+    assert.deepEqual(xpathPrefixes('/if:interfaces/if:interface[if:name="a:b"]/child::x:y'), ['if', 'x']);
+  });
+});
+
+describe('known_hosts and progress', () => {
+  it('writes OpenSSH lines: [host]:port, plain host for port 22, on a new line', async () => {
+    const key: HostKeyInfo = { type: 'ssh-ed25519', md5: '', sha256: '', key: Buffer.from('key-bytes') };
+    assert.equal(knownHostsLine('10.0.0.1', 830, key), `[10.0.0.1]:830 ssh-ed25519 ${Buffer.from('key-bytes').toString('base64')}`);
+    assert.equal(knownHostsLine('router', 22, key), `router ssh-ed25519 ${Buffer.from('key-bytes').toString('base64')}`);
+    const dir = await mkdtemp(join(tmpdir(), 'netconf-cli-kh-'));
+    try {
+      const file = join(dir, 'sub', 'known_hosts');
+      appendKnownHost(file, 'one');
+      await writeFile(file, 'one\ntwo');
+      appendKnownHost(file, 'three');
+      assert.equal(await readFile(file, 'utf8'), 'one\ntwo\nthree\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('formats sizes and reports a summary when asked (--progress), nothing when off', async () => {
+    assert.equal(formatBytes(12), '12 B');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(5 * 1024 * 1024), '5.0 MiB');
+    let written = '';
+    const on = new Progress({ isTTY: false, write: (t: string) => (written += t) }, 'on');
+    let bytes = 0;
+    on.setCounter(() => bytes);
+    const work = new Promise<string>((resolve) => setTimeout(() => ((bytes = 2048), resolve('r')), 20));
+    assert.equal(await on.track('get', work, () => 1000), 'r');
+    assert.match(written, /^get: 2\.0 KiB received in \d+\.\d s \(.*\/s\), reply 1000 B\n$/);
+    written = '';
+    await new Progress({ isTTY: true, write: (t: string) => (written += t) }, 'off').track('get', Promise.resolve(1));
+    await new Progress({ isTTY: false, write: (t: string) => (written += t) }, 'auto').track('get', Promise.resolve(1));
+    assert.equal(written, '');
+  });
+});
