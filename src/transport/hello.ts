@@ -1,6 +1,7 @@
-import { SaxesParser } from 'saxes';
 import { HelloError } from './errors.js';
 import { escapeXml } from './xml-text.js';
+import type { XmlElement } from '../xml/element.js';
+import { parseXml } from '../xml/parse.js';
 
 /** The NETCONF base namespace. */
 export const NETCONF_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
@@ -25,48 +26,20 @@ export function buildHello(capabilities: Iterable<string>): string {
  * @throws {@link HelloError} when the document is not a well-formed NETCONF `<hello>`.
  */
 export function parseHello(xml: string): Hello {
-  const parser = new SaxesParser({ xmlns: true });
-  const capabilities: string[] = [];
-  let sessionId: string | null = null;
-  const path: string[] = [];
-  let text = '';
-  let failure: Error | undefined;
-  parser.on('error', (err) => {
-    failure ??= err;
-  });
-  parser.on('doctype', () => {
-    failure ??= new Error('document type declarations are not allowed');
-  });
-  parser.on('opentag', (tag) => {
-    const depth = path.length;
-    if (depth === 0 && (tag.local !== 'hello' || tag.uri !== NETCONF_NS)) {
-      failure ??= new Error(`expected <hello> in ${NETCONF_NS}, got <${tag.name}> in ${tag.uri || 'no namespace'}`);
-    }
-    path.push(tag.uri === NETCONF_NS ? tag.local : `{${tag.uri}}${tag.local}`);
-    text = '';
-  });
-  parser.on('text', (t) => {
-    text += t;
-  });
-  parser.on('cdata', (t) => {
-    text += t;
-  });
-  parser.on('closetag', () => {
-    const where = path.join('/');
-    if (where === 'hello/capabilities/capability') {
-      const uri = text.trim();
-      if (uri) capabilities.push(uri);
-    } else if (where === 'hello/session-id') {
-      sessionId = text.trim();
-    }
-    path.pop();
-    text = '';
-  });
+  let root: XmlElement;
   try {
-    parser.write(xml).close();
+    root = parseXml(xml);
   } catch (err) {
-    failure ??= err as Error;
+    throw new HelloError(`Malformed hello: ${(err as Error).message.replace(/^Malformed XML: /, '')}`);
   }
-  if (failure) throw new HelloError(`Malformed hello: ${failure.message}`);
+  if (root.local !== 'hello' || root.namespace !== NETCONF_NS) {
+    throw new HelloError(`Malformed hello: expected <hello> in ${NETCONF_NS}, got <${root.name}> in ${root.namespace || 'no namespace'}`);
+  }
+  const capabilities: string[] = [];
+  for (const cap of root.child('capabilities', NETCONF_NS)?.childrenNamed('capability', NETCONF_NS) ?? []) {
+    const uri = cap.textContent.trim();
+    if (uri) capabilities.push(uri);
+  }
+  const sessionId = root.child('session-id', NETCONF_NS)?.textContent.trim() ?? null;
   return { capabilities, sessionId };
 }
