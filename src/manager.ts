@@ -92,6 +92,7 @@ export class Manager implements AsyncDisposable {
     this.#rpc = new RPCDispatcher(session, dispatcherOptions);
     session.addListener({
       callback: () => undefined,
+      messageCallback: () => undefined, // only here for closed(): never decode a message for it
       errback: () => undefined,
       closed: (error) => notifications.end(this.#closing || this.#closeRequested ? undefined : error),
     });

@@ -114,6 +114,7 @@ export class Context {
     if (this.log.debugging) {
       manager.session.addListener({
         callback: (root, raw) => this.log.debug(`received ${root[0]} (${Buffer.byteLength(raw)} bytes)`),
+        messageCallback: (root, message) => this.log.debug(`received ${root[0]} (${message.size} bytes)`),
         errback: (error) => this.log.debug(`session event: ${error.name}: ${error.message}`),
       });
     }

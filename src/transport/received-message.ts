@@ -1,4 +1,4 @@
-import { StringDecoder } from 'node:string_decoder';
+import { isAscii } from 'node:buffer';
 import { MalformedMessageError } from './errors.js';
 import { findRoot, type RootElement } from './root-element.js';
 
@@ -6,49 +6,57 @@ import { findRoot, type RootElement } from './root-element.js';
 const ROOT_PREFIX = 4096;
 
 /**
- * A message as received: the pieces its bytes arrived in (never copied here), its text decoded
- * only when asked for, and its bytes joined only when asked for. A large reply thus costs one
- * copy (to whichever form the consumer wants), not two: measured on this project's 2-core VMs,
- * touching fresh memory is what a 100 MB reply costs most.
+ * A message as received: its bytes (one Buffer, gathered as they arrived; see
+ * {@link ReceiveBuffer}), decoded to text only when asked for. A large reply thus costs one copy
+ * into its final form, not two: measured on this project's 2-core VMs, touching fresh memory is
+ * what a 100 MB reply costs most.
+ *
+ * An all-ASCII message (the usual case for XML) is decoded as Latin-1, which Node keeps outside
+ * the JavaScript heap for large strings (no garbage-collector copying of 100 MB), and its bytes
+ * are then let go: asking for them again re-encodes the text, byte for byte the same.
  */
 export class ReceivedMessage {
   /** The size in bytes. */
   readonly size: number;
-  #pieces: readonly Buffer[];
   #bytes: Buffer | undefined;
   #text: string | undefined;
+  #ascii = false;
+  #recycle: ((bytes: Buffer) => void) | undefined;
 
-  /** @param pieces - the message's bytes (UTF-8), in the pieces they arrived in */
-  constructor(pieces: Buffer | readonly Buffer[]) {
-    this.#pieces = Buffer.isBuffer(pieces) ? [pieces] : pieces;
-    let size = 0;
-    for (const piece of this.#pieces) size += piece.length;
-    this.size = size;
-    if (this.#pieces.length === 1) this.#bytes = this.#pieces[0];
+  /**
+   * @param bytes - the message's bytes (UTF-8): one Buffer, or the pieces it arrived in (joined here)
+   * @param recycle - where the bytes' memory may be given back once the text is decoded and the
+   *   bytes were never handed out (the session's receive buffer)
+   */
+  constructor(bytes: Buffer | readonly Buffer[], recycle?: (bytes: Buffer) => void) {
+    this.#bytes = Buffer.isBuffer(bytes) ? bytes : bytes.length === 1 ? (bytes[0] as Buffer) : Buffer.concat(bytes);
+    this.size = this.#bytes.length;
+    this.#recycle = recycle;
   }
 
-  /** The pieces the message's bytes arrived in, in order (views; no copy). */
+  /** The message's bytes, as one piece (kept for compatibility with code that wrote pieces out one by one). */
   get pieces(): readonly Buffer[] {
-    return this.#pieces;
+    return [this.bytes];
   }
 
-  /** The message's bytes as one Buffer (joined on first access, then kept). */
+  /** The message's bytes as one Buffer (not a copy, unless the text was decoded and the bytes let go). */
   get bytes(): Buffer {
-    this.#bytes ??= Buffer.concat(this.#pieces, this.size);
+    this.#recycle = undefined; // handed out: its memory can no longer be reused
+    this.#bytes ??= Buffer.from(this.#text ?? '', this.#ascii ? 'latin1' : 'utf8');
     return this.#bytes;
   }
 
   /** The message decoded as UTF-8 (decoded on first access, then kept). */
   get text(): string {
     if (this.#text === undefined) {
-      if (this.#bytes) {
-        this.#text = this.#bytes.toString('utf8');
-      } else {
-        // decode piece by piece and join once: no joined Buffer in between
-        const decoder = new StringDecoder('utf8');
-        const parts = this.#pieces.map((piece) => decoder.write(piece));
-        parts.push(decoder.end());
-        this.#text = parts.join('');
+      const bytes = this.#bytes ?? Buffer.alloc(0);
+      this.#ascii = isAscii(bytes);
+      // Latin-1 is UTF-8 for ASCII, and a Latin-1 string of more than ~1 MB lives outside V8's heap.
+      this.#text = this.#ascii ? bytes.toString('latin1') : bytes.toString('utf8');
+      if (this.#ascii) {
+        this.#bytes = undefined;
+        this.#recycle?.(bytes);
+        this.#recycle = undefined;
       }
     }
     return this.#text;
@@ -59,42 +67,21 @@ export class ReceivedMessage {
     return this.#text !== undefined;
   }
 
-  /** Whether the bytes contain `needle` (an ASCII string), searched without joining or decoding. */
+  /** Whether the bytes contain `needle` (an ASCII string), searched without decoding. */
   includes(needle: string): boolean {
     if (this.#text !== undefined) return this.#text.includes(needle);
-    const pattern = Buffer.from(needle, 'latin1');
-    let previous: Buffer | undefined;
-    for (const piece of this.#pieces) {
-      if (piece.includes(pattern)) return true;
-      if (previous) {
-        // an occurrence straddling two pieces
-        const edge = Buffer.concat([previous.subarray(-(pattern.length - 1)), piece.subarray(0, pattern.length - 1)]);
-        if (edge.includes(pattern)) return true;
-      }
-      previous = piece;
-    }
-    return false;
+    return (this.#bytes ?? this.bytes).includes(needle, 0, 'latin1');
   }
 
   /** The root element, found from the first few KB (the whole text only when the root tag is longer). */
   root(): RootElement {
-    const first = this.#pieces[0] ?? Buffer.alloc(0);
-    const head = first.length >= ROOT_PREFIX || this.#pieces.length === 1 ? first : Buffer.concat(this.#pieces.slice(0, 8)).subarray(0, ROOT_PREFIX);
-    return rootOfBytes(head, this.size, () => this.text);
-  }
-}
-
-/**
- * Find the root element of a message from its leading bytes: a small prefix is decoded first;
- * the whole text (from `full`) only when the root start tag does not fit in it.
- * @throws {@link MalformedMessageError}
- */
-export function rootOfBytes(head: Buffer, size: number, full: () => string): RootElement {
-  if (head.length >= size) return findRoot(head.toString('utf8'));
-  try {
-    return findRoot(head.toString('utf8', 0, Math.min(head.length, ROOT_PREFIX)));
-  } catch (err) {
-    if (!(err instanceof MalformedMessageError)) throw err;
-    return findRoot(full());
+    const bytes = this.#bytes;
+    if (bytes === undefined) return findRoot(this.text); // reads only as far as the root start tag
+    try {
+      return findRoot(bytes.toString('utf8', 0, Math.min(bytes.length, ROOT_PREFIX)));
+    } catch (err) {
+      if (!(err instanceof MalformedMessageError) || bytes.length <= ROOT_PREFIX) throw err;
+      return findRoot(this.text);
+    }
   }
 }

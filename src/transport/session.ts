@@ -4,6 +4,7 @@ import { BASE_1_0, BASE_1_1, Capabilities, DEFAULT_CLIENT_CAPABILITIES } from '.
 import { HelloError, NetconfFramingError, SessionCloseError, TransportError } from './errors.js';
 import { encodeMessage, FrameDecoder, type FramingMode } from './framing.js';
 import { buildHello, parseHello } from './hello.js';
+import { ReceiveBuffer } from './receive-buffer.js';
 import { ReceivedMessage } from './received-message.js';
 import { findRoot, type RootElement } from './root-element.js';
 
@@ -91,8 +92,8 @@ export abstract class Session {
   #peer = 'the server';
   #failure: Error | undefined;
   // the message being received
-  #segments: Buffer[] = [];
-  #size = 0;
+  #received = new ReceiveBuffer();
+  readonly #recycle = (bytes: Buffer): void => this.#received.recycle(bytes);
   #routed = false;
   #router: MessageRouter | undefined;
   #claim: MessageConsumer | undefined;
@@ -274,7 +275,7 @@ export abstract class Session {
               claim.end();
               return;
             }
-            const message = new ReceivedMessage(this.#segments);
+            const message = new ReceivedMessage(this.#received.take(), this.#recycle);
             this.#resetMessage();
             if (helloReceived) {
               this.#dispatch(message);
@@ -306,7 +307,7 @@ export abstract class Session {
       // The stream ending, closing or failing under us all mean the same: the session is gone.
       const onClose = (cause?: Error): void => {
         if (this.#phase === 'closed') return;
-        const inBuf = decoder.inMessage ? Buffer.concat([...this.#segments, decoder.pending()]).toString('utf8') : '';
+        const inBuf = decoder.inMessage ? Buffer.concat([this.#received.view(), decoder.pending()]).toString('utf8') : '';
         const what = cause ? `Connection to ${peer} failed: ${cause.message}` : `Session to ${peer} closed by the server`;
         const error = new SessionCloseError(inBuf, undefined, what, cause ? { cause } : undefined);
         if (!settled) finishHello(error);
@@ -351,34 +352,30 @@ export abstract class Session {
       this.#claim.data(piece);
       return;
     }
-    this.#segments.push(piece);
-    this.#size += piece.length;
+    this.#received.append(piece);
     if (this.#router && !this.#routed && this.#phase === 'open') this.#route();
   }
 
   /** Offer the message to the router once its root start tag has arrived. */
   #route(): void {
-    const head = this.#segments.length === 1 ? (this.#segments[0] as Buffer) : Buffer.concat(this.#segments, this.#size);
+    const head = this.#received.view();
     let root: RootElement;
     try {
       root = findRoot(head.toString('utf8', 0, Math.min(head.length, ROUTE_PREFIX_LIMIT)));
     } catch {
       // not all of the root start tag yet (or not XML): wait, up to a limit
-      if (this.#size >= ROUTE_PREFIX_LIMIT) this.#routed = true;
+      if (head.length >= ROUTE_PREFIX_LIMIT) this.#routed = true;
       return;
     }
     this.#routed = true;
     const consumer = this.#router?.(root);
     if (!consumer) return;
     this.#claim = consumer;
-    this.#segments = [];
-    this.#size = 0;
-    consumer.data(head);
+    consumer.data(this.#received.take()); // the consumer owns what it is given
   }
 
   #resetMessage(): void {
-    this.#segments = [];
-    this.#size = 0;
+    this.#received.take();
     this.#routed = false;
     this.#claim = undefined;
   }
