@@ -5,6 +5,10 @@
 //   node bench/client-node.mjs --workload large [--calls 4] [--expect-bytes N]
 //       get-config of the peer's configured reply as raw XML (reply.xml): the first call in this
 //       fresh process is COLD, the later ones on the same session WARM; peak RSS from VmHWM.
+//   node bench/client-node.mjs --workload stream [--expect-bytes N]
+//       getConfigStream() of the peer's reply: one parsed <interface> subtree (an XmlElement) at a
+//       time, each looked at (its <name> read) and dropped, in a fresh process: MB/s of the reply,
+//       entries/s, peak RSS (VmHWM) against the RSS when connected.
 //   node bench/client-node.mjs --workload small [--sequential 2000] [--pipelined 20000] [--window 256]
 //       <get> with a tiny reply: sequential round trips (per-RPC latency), then pipelined on the
 //       same session with `window` RPCs in flight (RPC/s).
@@ -73,6 +77,28 @@ async function large() {
   const peakEnd = peakRss();
   await m.close();
   return { bytes, coldSeconds: seconds[0], warmSeconds: seconds.slice(1), rssConnected, peakRssCold: peakAfterCold, peakRss: peakEnd, framing: m.session.framing };
+}
+
+async function stream() {
+  const expect = opt['expect-bytes'] === undefined ? undefined : Number(opt['expect-bytes']);
+  const m = await connect(connectOptions());
+  const rssConnected = currentRss();
+  let entries = 0;
+  let nameBytes = 0;
+  const t0 = process.hrtime.bigint();
+  const replyStream = m.getConfigStream('running');
+  for await (const entry of replyStream) {
+    if (entry.local !== 'interface') throw new Error(`unexpected subtree <${entry.local}>`);
+    nameBytes += entry.child('name')?.textContent.length ?? 0; // use each entry, as a consumer would
+    entries++;
+  }
+  const seconds = secondsSince(t0);
+  const bytes = replyStream.bytesReceived;
+  if (expect !== undefined && bytes !== expect) throw new Error(`reply has ${bytes} bytes, expected ${expect}`);
+  if (entries === 0 || nameBytes === 0) throw new Error('no list entries streamed');
+  const peak = peakRss();
+  await m.close();
+  return { bytes, seconds, entries, entriesPerSecond: entries / seconds, rssConnected, peakRss: peak, framing: m.session.framing };
 }
 
 async function small() {
@@ -215,7 +241,7 @@ async function info() {
   return { nativeCrypto: sshNativeCryptoAvailable(), node: process.version, negotiated, framing: session.framing };
 }
 
-const workloads = { large, small, many, info };
+const workloads = { large, stream, small, many, info };
 runMain(async () => {
   const run = workloads[opt.workload];
   if (!run) throw new Error(`unknown workload ${opt.workload}`);

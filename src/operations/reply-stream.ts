@@ -149,46 +149,75 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageConsumer {
   // ---- consumer side -----------------------------------------------------------------------
 
   /** The next subtree, or undefined at the end of the reply. */
-  async next(): Promise<XmlElement | undefined> {
+  next(): Promise<XmlElement | undefined> {
+    // Already queued (the usual case while a large reply streams in): no async machinery.
+    const el = this.#take();
+    if (el !== undefined || this.#done) return el !== undefined || !this.#failure ? Promise.resolve(el) : Promise.reject(this.#failure);
+    return this.#nextWhenReady();
+  }
+
+  async #nextWhenReady(): Promise<XmlElement | undefined> {
     for (;;) {
-      if (this.#head < this.#queue.length) {
-        const el = this.#queue[this.#head++] as XmlElement;
-        if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
-          this.#queue = this.#queue.slice(this.#head);
-          this.#head = 0;
-        }
-        if (this.#paused && this.#queue.length - this.#head <= this.#highWaterMark >> 1) {
-          this.#paused = false;
-          this.#flow.resumeInput();
-        }
-        return el;
-      }
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      const el = this.#take();
+      if (el !== undefined) return el;
       if (this.#done) {
         if (this.#failure) throw this.#failure;
         return undefined;
       }
-      await new Promise<void>((resolve) => (this.#wake = resolve));
     }
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<XmlElement, void, undefined> {
-    try {
-      for (;;) {
-        const el = await this.next();
-        if (el === undefined) return;
-        yield el;
-      }
-    } finally {
-      // left early: drop what is queued, discard the rest as it arrives
-      if (!this.#done) {
-        this.#discarding = true;
-        this.#queue = [];
-        this.#head = 0;
-      }
-      if (this.#paused) {
-        this.#paused = false;
-        this.#flow.resumeInput();
-      }
+  /** The first queued subtree, taken off the queue (resuming input once half of it is consumed). */
+  #take(): XmlElement | undefined {
+    if (this.#head >= this.#queue.length) return undefined;
+    const el = this.#queue[this.#head++] as XmlElement;
+    if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    if (this.#paused && this.#queue.length - this.#head <= this.#highWaterMark >> 1) {
+      this.#paused = false;
+      this.#flow.resumeInput();
+    }
+    return el;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<XmlElement, undefined> {
+    const leave = (): Promise<IteratorResult<XmlElement, undefined>> => {
+      this.#leave();
+      return Promise.resolve({ done: true, value: undefined });
+    };
+    return {
+      next: () => {
+        const el = this.#take();
+        if (el !== undefined) return Promise.resolve({ done: false, value: el });
+        return this.next().then(
+          (value) => (value === undefined ? { done: true, value: undefined } : { done: false, value }),
+          (err: unknown) => {
+            this.#leave();
+            throw err;
+          },
+        );
+      },
+      return: leave,
+      throw: (err: unknown) => {
+        this.#leave();
+        return Promise.reject(err);
+      },
+    };
+  }
+
+  /** The consumer left (the loop ended, broke out or threw): drop what is queued, discard the rest as it arrives. */
+  #leave(): void {
+    if (!this.#done) {
+      this.#discarding = true;
+      this.#queue = [];
+      this.#head = 0;
+    }
+    if (this.#paused) {
+      this.#paused = false;
+      this.#flow.resumeInput();
     }
   }
 
@@ -215,7 +244,7 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageConsumer {
           this.#paused = true;
           this.#flow.pauseInput();
         }
-        this.#wake?.();
+        this.#wakeConsumer();
       },
     });
     return this.#parser;
@@ -233,6 +262,13 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageConsumer {
       this.#paused = false;
       this.#flow.resumeInput();
     }
-    this.#wake?.();
+    this.#wakeConsumer();
+  }
+
+  #wakeConsumer(): void {
+    const wake = this.#wake;
+    if (wake === undefined) return;
+    this.#wake = undefined;
+    wake();
   }
 }

@@ -123,6 +123,7 @@ export class FrameDecoder {
   readonly #collector: Collector | undefined;
   /** Bytes of the current message seen so far (handed to the sink, or held back). */
   #size = 0;
+  #unlimited = false;
   #failed: NetconfFramingError | undefined;
   // end-of-message framing: the last (up to 5) bytes seen, held back from the sink until it is
   // known whether they begin a delimiter split across pushes
@@ -207,8 +208,16 @@ export class FrameDecoder {
     }
   }
 
+  /**
+   * Lift the size limit for the message being received (until it ends): for a message that is
+   * consumed as it arrives rather than buffered, whose memory the consumer bounds.
+   */
+  unlimitCurrentMessage(): void {
+    this.#unlimited = true;
+  }
+
   #checkSize(size: number): void {
-    if (size > this.maxMessageSize) {
+    if (size > this.maxMessageSize && !this.#unlimited) {
       throw new NetconfFramingError(
         `Message exceeds the maximum size of ${this.maxMessageSize} bytes (at least ${size} bytes)`,
       );
@@ -221,6 +230,7 @@ export class FrameDecoder {
 
   #end(): void {
     this.#size = 0;
+    this.#unlimited = false;
     this.#held = NOTHING;
     this.#sawChunk = false;
     this.#sink.end();

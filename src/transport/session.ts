@@ -371,6 +371,7 @@ export abstract class Session {
     const consumer = this.#router?.(root);
     if (!consumer) return;
     this.#claim = consumer;
+    this.#decoder?.unlimitCurrentMessage(); // nothing is buffered: the consumer bounds the memory
     consumer.data(this.#received.take()); // the consumer owns what it is given
   }
 

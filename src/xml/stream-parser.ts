@@ -176,6 +176,14 @@ const VALUES: string[] = new Array<string>(VALUE_CACHE_SIZE).fill('');
 const WS_CACHE_MAX = 128;
 const WS_STRINGS: string[] = new Array<string>(WS_CACHE_MAX + 1).fill('');
 
+/**
+ * The characters that need a look in text (`&`, `<`, `]`, CR, other controls, surrogates,
+ * U+FFFE/U+FFFF) and in attribute values (the same, without `]`, plus tab and line feed, which
+ * are normalised to spaces). Code units: `.test()` leaves `lastIndex` just after the one found.
+ */
+const TEXT_SPECIAL = /[^\t\n\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\ud7ff\ue000-\ufffd]/g;
+const ATTR_SPECIAL = /[^\x20-\x25\x27-\x3b\x3d-\ud7ff\ue000-\ufffd]/g;
+
 function isXmlChar(c: number): boolean {
   return (c >= 0x20 && c <= 0xd7ff) || c === TAB || c === LF || c === CR || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 }
@@ -567,30 +575,16 @@ export class XmlStreamParser {
    * attribute value (entities, white space normalisation, `<` refused) or CDATA (line ends).
    */
   #decode(s: string, start: number, end: number, mode: number): string {
-    // Fast path: nothing to replace.
-    let i = start;
-    for (; i < end; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x20) {
-        if (c < 0xd800) {
-          if (c === AMP || c === LT) break;
-          if (c === RBRACKET && mode === MODE_TEXT && s.charCodeAt(i + 1) === RBRACKET && s.charCodeAt(i + 2) === GT) break;
-          continue;
-        }
-        if (c <= 0xdbff) {
-          const d = s.charCodeAt(i + 1);
-          if (d >= 0xdc00 && d <= 0xdfff && i + 1 < end) {
-            i++;
-            continue;
-          }
-          break;
-        }
-        if (c <= 0xdfff || c >= 0xfffe) break;
-        continue;
-      }
-      if (c === LF && mode !== MODE_ATTR) continue;
-      if (c === TAB && mode !== MODE_ATTR) continue;
-      break;
+    // Fast path: nothing to replace or check further. A regular expression finds the first
+    // character that needs a look (irregexp scans far faster than a charCodeAt loop); text and
+    // attribute values always stop at the `<` that follows them, so the scan never runs far.
+    let i: number;
+    if (mode === MODE_CDATA) i = this.#plainCdataEnd(s, start, end);
+    else {
+      const re = mode === MODE_TEXT ? TEXT_SPECIAL : ATTR_SPECIAL;
+      re.lastIndex = start;
+      i = re.test(s) ? re.lastIndex - 1 : s.length;
+      if (i > end) i = end;
     }
     if (i === end) {
       const n = end - start;
@@ -603,6 +597,15 @@ export class XmlStreamParser {
       return (VALUES[h] = detach(s.slice(start, end)));
     }
     return this.#decodeSlow(s, start, end, i, mode);
+  }
+
+  /** Where the first character of CDATA content s[start, end) that needs a look is, or `end`. */
+  #plainCdataEnd(s: string, start: number, end: number): number {
+    for (let i = start; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x20 ? c >= 0xd800 : c !== LF && c !== TAB) return i;
+    }
+    return end;
   }
 
   #decodeSlow(s: string, start: number, end: number, i: number, mode: number): string {

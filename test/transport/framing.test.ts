@@ -95,6 +95,29 @@ for (const mode of ['eom', 'chunked'] as const) {
       assert.deepEqual(decode(mode, [wire], 100), ['x'.repeat(100)]);
     });
 
+    it('lets a message streamed to a consumer (unlimitCurrentMessage) exceed maxMessageSize, and limits the next one again', () => {
+      let received = 0;
+      let ended = 0;
+      const decoder = new FrameDecoder(
+        {
+          data: (piece) => {
+            received += piece.length;
+            if (received > 0 && received < 40) decoder.unlimitCurrentMessage();
+          },
+          end: () => ended++,
+        },
+        { maxMessageSize: 50 },
+      );
+      if (mode === 'chunked') decoder.upgrade();
+      // chunked: chunks of 40 bytes, each announced size within the limit when the consumer claims
+      const wire = mode === 'eom' ? frame(mode, 'x'.repeat(200)) : Buffer.from(`${'\n#40\n'.concat('x'.repeat(40)).repeat(5)}\n##\n`);
+      for (const piece of splitAt(wire, 30, 90, 150)) decoder.push(piece);
+      assert.equal(ended, 1);
+      assert.equal(received, 200);
+      received = -1_000_000; // the handler does not lift the limit for the next message
+      assert.throws(() => decoder.push(frame(mode, 'y'.repeat(60))), /maximum size of 50 bytes/);
+    });
+
     it('fails for good after a framing error', () => {
       const decoder = new FrameDecoder(() => undefined, { maxMessageSize: 10 });
       if (mode === 'chunked') decoder.upgrade();
