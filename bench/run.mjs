@@ -15,6 +15,8 @@
 //   (b) small: sequential <get> round trips with a tiny reply (latency), pipelined <get>s
 //   (c) many: N concurrent sessions from one process, a small get-config each, leak check
 //   (d) the framing decoder alone (bench/framing.mjs)
+//   (e) stream: getConfigStream() of a STREAM MB reply (default 1000) as parsed <interface>
+//       subtrees, MB/s and peak RSS; the bare ssh2 channel reading the same reply once, for scale
 // Prints a table of medians (min–max) and the issue's targets, writes bench/results/latest.json.
 // Exits non-zero when a workload failed or produced no numbers; never because of a timing.
 import { spawn, spawnSync } from 'node:child_process';
@@ -33,6 +35,7 @@ const { values: cli } = parseArgs({
     smoke: { type: 'boolean', default: false },
     rounds: { type: 'string' },
     'size-mb': { type: 'string' },
+    'stream-mb': { type: 'string' },
     sessions: { type: 'string' },
     // ncclient needs a thread per session, each polling every 0.1 s: with 1000 of them a 2-core
     // machine reached a load of 300 and 725 sessions in 16 minutes. Default 200 (20 in --smoke).
@@ -60,7 +63,7 @@ const { values: cli } = parseArgs({
 if (cli.help) {
   const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
   console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n')); // the header comment
-  console.log(`Options (full / --smoke): --rounds 5/1, --size-mb 100/1, --sessions 1000/20, --calls 4/2 (ncclient: --ncclient-calls 3/2),
+  console.log(`Options (full / --smoke): --rounds 5/1, --size-mb 100/1, --stream-mb 1000/1, --sessions 1000/20, --calls 4/2 (ncclient: --ncclient-calls 3/2),
   --sequential 500/20 (ncclient: --ncclient-sequential 200/10), --ncclient-sessions 200/20, --pipelined 20000/200, --window 256,
   --chunk-bytes 16384, --small-bytes 512, --many-bytes 4096, --connect-concurrency 100 (0: all at once),
   --no-setup, --keep-peer, --json bench/results/latest.json, --report FILE (reprint a saved run)`);
@@ -72,6 +75,7 @@ let opt = {
   smoke,
   rounds: num('rounds', 5, 1),
   sizeMb: num('size-mb', 100, 1),
+  streamMb: num('stream-mb', 1000, 1),
   sessions: num('sessions', 1000, 20),
   ncclientSessions: num('ncclient-sessions', 200, 20),
   chunkBytes: Number(cli['chunk-bytes']),
@@ -87,6 +91,7 @@ let opt = {
 };
 if (cli.report) opt = JSON.parse(readFileSync(cli.report, 'utf8')).meta.options;
 const sizeBytes = Math.round(opt.sizeMb * 1e6); // MB = 10^6 bytes throughout
+const streamBytes = Math.round((opt.streamMb ?? opt.sizeMb) * 1e6);
 
 const log = (...args) => console.error('[bench]', ...args);
 
@@ -189,6 +194,15 @@ function roundPlan(round) {
       ],
     },
     {
+      // ncclient has no way to consume a reply as it arrives: this client and the bare channel.
+      workload: 'stream',
+      replyBytes: streamBytes,
+      runs: [
+        ['node', nodeClient('stream', ['--expect-bytes', String(streamBytes)])],
+        ['ssh2', ssh2Ceiling('large', ['--calls', '1'])],
+      ],
+    },
+    {
       workload: 'small',
       replyBytes: opt.smallBytes,
       runs: [
@@ -247,6 +261,13 @@ function summarise(samples, framing) {
   row('a', 'peak RSS after all calls', 'MB', 'lower', each('large', (r) => r.peakRss / MB, ['node', 'ncclient', 'ssh2']));
   row('a', 'peak RSS after all calls ÷ reply size', '×', 'lower', each('large', (r) => r.peakRss / sizeBytes, ['node', 'ncclient']));
 
+  const st = `${opt.streamMb ?? opt.sizeMb} MB`;
+  const streamMBps = (r) => (r.seconds !== undefined ? r.bytes / r.seconds : r.wireBytes / r.coldSeconds) / MB;
+  row('e', `getConfigStream() ${st}: parsed <interface> subtrees (fresh process)`, 'MB/s', 'higher', each('stream', streamMBps, ['node', 'ssh2']), 'ssh2 bare: the same reply only counted; ncclient cannot stream');
+  row('e', '  subtrees per second', '1/s', 'higher', each('stream', (r) => r.entriesPerSecond, ['node']));
+  row('e', '  peak RSS (whole process)', 'MB', 'lower', each('stream', (r) => r.peakRss / MB, ['node']));
+  row('e', '  peak RSS − RSS when connected', 'MB', 'lower', each('stream', (r) => (r.peakRss - r.rssConnected) / MB, ['node']));
+
   row('b', `sequential <get>, ${opt.smallBytes} B reply: median latency`, 'ms', 'lower', each('small', (r) => r.latencyMs.median));
   row('b', 'sequential <get>: p99 latency', 'ms', 'lower', each('small', (r) => r.p99LatencyMs));
   const pipe = each('small', (r) => r.rpcPerSecond);
@@ -301,6 +322,11 @@ function targets(rows) {
     const ratio = (med(r, 'node') * 1e6) / sizeBytes;
     t(`(a) ${name} <= 3x reply size`, `${fmt(ratio, 2)}x`, Number.isFinite(ratio) ? ratio <= 3 : undefined, `${fmt(med(r, 'node'))} MB for a ${opt.sizeMb} MB reply`);
   }
+  const stream = find('getConfigStream()');
+  const smb = med(stream, 'node');
+  t('(e) streamed subtrees >= 60 MB/s', `${fmt(smb)} MB/s`, Number.isFinite(smb) ? smb >= 60 : undefined, `${fmt(100 * smb / med(stream, 'ssh2'), 0)}% of the bare channel's ${fmt(med(stream, 'ssh2'))} MB/s`);
+  const srss = med(find('  peak RSS (whole process)'), 'node');
+  t('(e) streamed: peak RSS < 100 MB', `${fmt(srss)} MB`, Number.isFinite(srss) ? srss < 100 : undefined, `of which ${fmt(med(find('  peak RSS − RSS'), 'node'))} MB above the RSS of the connected process; reply ${opt.streamMb ?? opt.sizeMb} MB`);
   const lat = med(find('sequential <get>'), 'node');
   t('(b) sequential round trip <= 1 ms (median)', `${fmt(lat)} ms`, Number.isFinite(lat) ? lat <= 1 : undefined);
   const rps = med(find('pipelined <get>'), 'node');
@@ -393,6 +419,7 @@ async function main() {
       ['large', ['node', 'ncclient', 'ssh2', 'openssh']],
       ['small', ['node', 'ncclient', 'node-nodelay', 'ssh2', 'openssh']],
       ['many', ['node', 'ncclient']],
+      ['stream', ['node', 'ssh2']],
     ];
     for (const [w, clients] of required) {
       for (const c of clients) {
@@ -416,7 +443,7 @@ async function main() {
       distRebuiltDuringRun: statSync(distFile).mtimeMs !== distAtStart,
       smoke,
       options: opt,
-      replyBytes: { large: sizeBytes, small: opt.smallBytes, many: opt.manyBytes },
+      replyBytes: { large: sizeBytes, stream: streamBytes, small: opt.smallBytes, many: opt.manyBytes },
       cpu: cpus()[0]?.model ?? '?',
       cores: cpus().length,
       memoryGB: totalmem() / 2 ** 30,
