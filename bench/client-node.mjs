@@ -3,7 +3,8 @@
 // many-sessions wall time.
 //
 //   node bench/client-node.mjs --workload large [--calls 4] [--expect-bytes N]
-//       get-config of the peer's configured reply as raw XML (reply.xml): the first call in this
+//       get-config of the peer's configured reply as raw XML (reply.xml; --as bytes: reply.bytes,
+//       one Buffer, no string): the first call in this
 //       fresh process is COLD, the later ones on the same session WARM; peak RSS from VmHWM.
 //   node bench/client-node.mjs --workload stream [--expect-bytes N]
 //       getConfigStream() of the peer's reply: one parsed <interface> subtree (an XmlElement) at a
@@ -28,6 +29,8 @@ const { values: opt } = parseArgs({
     workload: { type: 'string', default: 'large' },
     calls: { type: 'string', default: '4' },
     'expect-bytes': { type: 'string' },
+    // large: take the reply as a string (reply.xml, what most callers use) or as one Buffer (reply.bytes)
+    as: { type: 'string', default: 'string' },
     sequential: { type: 'string', default: '2000' },
     pipelined: { type: 'string', default: '20000' },
     window: { type: 'string', default: '256' },
@@ -66,17 +69,19 @@ async function large() {
   for (let i = 0; i < calls; i++) {
     const t0 = process.hrtime.bigint();
     const reply = await m.getConfig('running');
-    const xml = reply.xml; // the raw reply, as a string: what a caller gets to work with
+    // the raw reply as a string (what a caller gets to work with), or its bytes without a string
+    const raw = opt.as === 'bytes' ? reply.bytes : reply.xml;
     seconds.push(secondsSince(t0));
     // Checked outside the timing. The peer's XML is ASCII, so characters = bytes.
-    if (!xml.startsWith('<rpc-reply') || !xml.endsWith('</rpc-reply>')) throw new Error('reply is not a whole rpc-reply');
-    if (expect !== undefined && xml.length !== expect) throw new Error(`reply has ${xml.length} bytes, expected ${expect}`);
-    bytes = xml.length;
+    const text = typeof raw === 'string' ? raw : raw.toString('latin1', 0, 10) + raw.toString('latin1', raw.length - 12);
+    if (!text.startsWith('<rpc-reply') || !text.endsWith('</rpc-reply>')) throw new Error('reply is not a whole rpc-reply');
+    if (expect !== undefined && raw.length !== expect) throw new Error(`reply has ${raw.length} bytes, expected ${expect}`);
+    bytes = raw.length;
     if (i === 0) peakAfterCold = peakRss();
   }
   const peakEnd = peakRss();
   await m.close();
-  return { bytes, coldSeconds: seconds[0], warmSeconds: seconds.slice(1), rssConnected, peakRssCold: peakAfterCold, peakRss: peakEnd, framing: m.session.framing };
+  return { as: opt.as, bytes, coldSeconds: seconds[0], warmSeconds: seconds.slice(1), rssConnected, peakRssCold: peakAfterCold, peakRss: peakEnd, framing: m.session.framing };
 }
 
 async function stream() {

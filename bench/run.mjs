@@ -189,6 +189,7 @@ function roundPlan(round) {
       replyBytes: sizeBytes,
       runs: [
         ...pair(['node', nodeClient('large', largeArgs)], ['ncclient', ncclientClient('large', ['--calls', String(opt.ncclientCalls), '--expect-bytes', String(sizeBytes)])]),
+        ['node-bytes', nodeClient('large', [...largeArgs, '--as', 'bytes'])],
         ['ssh2', ssh2Ceiling('large', ['--calls', String(opt.calls)])],
         ['openssh', opensshCeiling('large', ['--calls', String(opt.calls)])],
       ],
@@ -256,6 +257,9 @@ function summarise(samples, framing) {
   row('a', `get-config ${sz}, COLD throughput`, 'MB/s', 'higher', each('large', (r) => (r.bytes ?? sizeBytes) / r.coldSeconds / MB));
   row('a', `get-config ${sz}, WARM (later calls)`, 's', 'lower', each('large', (r) => r.warmSeconds));
   row('a', `get-config ${sz}, WARM throughput`, 'MB/s', 'higher', each('large', (r) => r.warmSeconds.map((s) => (r.bytes ?? sizeBytes) / s / MB)));
+  row('a', '  the same as bytes (reply.bytes: one Buffer, no string), COLD throughput', 'MB/s', 'higher', { node: get('large', 'node-bytes', (r) => r.bytes / r.coldSeconds / MB), ssh2: get('large', 'ssh2', (r) => (r.bytes ?? sizeBytes) / r.coldSeconds / MB) });
+  row('a', '  the same as bytes, WARM throughput', 'MB/s', 'higher', { node: get('large', 'node-bytes', (r) => r.warmSeconds.map((s) => r.bytes / s / MB)), ssh2: get('large', 'ssh2', (r) => r.warmSeconds.map((s) => (r.bytes ?? sizeBytes) / s / MB)) });
+  row('a', '  the same as bytes, peak RSS after all calls', 'MB', 'lower', { node: get('large', 'node-bytes', (r) => r.peakRss / MB) });
   row('a', 'cold − warm (first-call overhead)', 's', 'lower', each('large', (r) => r.coldSeconds - (stats(r.warmSeconds)?.median ?? NaN)));
   row('a', 'peak RSS after the cold call', 'MB', 'lower', each('large', (r) => r.peakRssCold / MB, ['node', 'ncclient']));
   row('a', 'peak RSS after all calls', 'MB', 'lower', each('large', (r) => r.peakRss / MB, ['node', 'ncclient', 'ssh2']));
@@ -316,6 +320,9 @@ function targets(rows) {
     t(`(a) ${label}: this client >= 70% of the bare ssh2 channel`, `${fmt(100 * p, 0)}%`, Number.isFinite(p) ? p >= 0.7 : undefined, `${fmt(med(r, 'node'))} vs ${fmt(med(r, 'ssh2'))} MB/s`);
     const x = med(r, 'node') / med(r, 'ncclient');
     t(`(a) ${label}: this client >= 8x ncclient`, `${fmt(x, 1)}x`, Number.isFinite(x) ? x >= 8 : undefined, `${fmt(med(r, 'node'))} vs ${fmt(med(r, 'ncclient'))} MB/s`);
+    const rb = find(`  the same as bytes${label === 'cold' ? ' (reply.bytes' : ', WARM'}`);
+    const pb = med(rb, 'node') / med(rb, 'ssh2');
+    t(`(a) ${label}, as bytes (reply.bytes): >= 70% of the bare ssh2 channel`, `${fmt(100 * pb, 0)}%`, Number.isFinite(pb) ? pb >= 0.7 : undefined, `${fmt(med(rb, 'node'))} vs ${fmt(med(rb, 'ssh2'))} MB/s`);
   }
   for (const name of ['peak RSS after the cold call', 'peak RSS after all calls']) {
     const r = find(name);
@@ -416,7 +423,7 @@ async function main() {
     const rows = summarise(samples, framing);
     // Every workload must have produced numbers (a smoke run checks exactly this).
     const required = [
-      ['large', ['node', 'ncclient', 'ssh2', 'openssh']],
+      ['large', ['node', 'ncclient', 'node-bytes', 'ssh2', 'openssh']],
       ['small', ['node', 'ncclient', 'node-nodelay', 'ssh2', 'openssh']],
       ['many', ['node', 'ncclient']],
       ['stream', ['node', 'ssh2']],

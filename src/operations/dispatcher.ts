@@ -7,7 +7,7 @@ import type { Session, SessionListener } from '../transport/session.js';
 import { RPCAbortedError, TimeoutExpiredError } from './errors.js';
 import { RPCError, type RPCErrorInfo } from './rpc-error.js';
 import { ReplyStream, type ReplyStreamOptions } from './reply-stream.js';
-import { RPCReply } from './rpc-reply.js';
+import { RPC_ERROR_MARK, RPCReply } from './rpc-reply.js';
 
 const debug = debuglog('netconf');
 
@@ -76,6 +76,7 @@ export class RPCDispatcher implements SessionListener {
     this.#onUnknownReply = options.onUnknownReply;
     this.#onNotification = options.onNotification;
     session.addListener(this);
+    session.watchMessagesFor(RPC_ERROR_MARK); // RPCReply.errors asks: answered as the reply arrives
   }
 
   /** How many RPCs await their reply. */

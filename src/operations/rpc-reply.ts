@@ -4,6 +4,9 @@ import type { XmlElement } from '../xml/element.js';
 import { parseXmlFast } from '../xml/stream-parser.js';
 import { parseRpcErrors, type RPCErrorInfo } from './rpc-error.js';
 
+/** Text every reply with an `<rpc-error>` contains; one without it has no errors (no parse needed). */
+export const RPC_ERROR_MARK = 'rpc-error';
+
 /**
  * The reply to an RPC. Everything is lazy: the bytes are decoded to `xml` on first access (so
  * `bytes` alone never pays for a string), `ok` and `errors` parse only a reply that mentions
@@ -52,7 +55,7 @@ export class RPCReply {
   /** Every `<rpc-error>` of the reply, warnings included. */
   get errors(): readonly RPCErrorInfo[] {
     // A reply that does not even contain the text "rpc-error" has none: no need to parse it.
-    this.#errors ??= this.#mentions('rpc-error') ? parseRpcErrors(this.document) : [];
+    this.#errors ??= this.#mentions(RPC_ERROR_MARK) ? parseRpcErrors(this.document) : [];
     return this.#errors;
   }
 

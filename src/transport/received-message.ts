@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { MalformedMessageError } from './errors.js';
+import type { ScanResult } from './message-scan.js';
 import { findRoot, type RootElement } from './root-element.js';
 
 /** How many leading bytes are decoded to find a message's root element. */
@@ -20,18 +21,22 @@ export class ReceivedMessage {
   readonly size: number;
   #bytes: Buffer | undefined;
   #text: string | undefined;
-  #ascii = false;
+  #ascii: boolean | undefined;
   #recycle: ((bytes: Buffer) => void) | undefined;
+  readonly #contains: ReadonlyMap<string, boolean> | undefined;
 
   /**
    * @param bytes - the message's bytes (UTF-8): one Buffer, or the pieces it arrived in (joined here)
-   * @param recycle - where the bytes' memory may be given back once the text is decoded and the
-   *   bytes were never handed out (the session's receive buffer)
+   * @param options - from the session: `recycle`, where the bytes' memory may be given back once
+   *   the text is decoded and the bytes were never handed out (its receive buffer); `scan`, what
+   *   was learnt of the bytes as they arrived (ASCII or not, watched strings found)
    */
-  constructor(bytes: Buffer | readonly Buffer[], recycle?: (bytes: Buffer) => void) {
+  constructor(bytes: Buffer | readonly Buffer[], options: { recycle?: (bytes: Buffer) => void; scan?: ScanResult } = {}) {
     this.#bytes = Buffer.isBuffer(bytes) ? bytes : bytes.length === 1 ? (bytes[0] as Buffer) : Buffer.concat(bytes);
     this.size = this.#bytes.length;
-    this.#recycle = recycle;
+    this.#recycle = options.recycle;
+    this.#ascii = options.scan?.ascii;
+    this.#contains = options.scan?.contains;
   }
 
   /** The message's bytes, as one piece (kept for compatibility with code that wrote pieces out one by one). */
@@ -50,7 +55,7 @@ export class ReceivedMessage {
   get text(): string {
     if (this.#text === undefined) {
       const bytes = this.#bytes ?? Buffer.alloc(0);
-      this.#ascii = isAscii(bytes);
+      this.#ascii ??= isAscii(bytes);
       // Latin-1 is UTF-8 for ASCII, and a Latin-1 string of more than ~1 MB lives outside V8's heap.
       this.#text = this.#ascii ? bytes.toString('latin1') : bytes.toString('utf8');
       if (this.#ascii) {
@@ -67,8 +72,13 @@ export class ReceivedMessage {
     return this.#text !== undefined;
   }
 
-  /** Whether the bytes contain `needle` (an ASCII string), searched without decoding. */
+  /**
+   * Whether the bytes contain `needle` (an ASCII string): known without a search when the session
+   * watched for it as the message arrived, else searched in the bytes (never decoded for it).
+   */
   includes(needle: string): boolean {
+    const known = this.#contains?.get(needle);
+    if (known !== undefined) return known;
     if (this.#text !== undefined) return this.#text.includes(needle);
     return (this.#bytes ?? this.bytes).includes(needle, 0, 'latin1');
   }

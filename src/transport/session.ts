@@ -4,6 +4,7 @@ import { BASE_1_0, BASE_1_1, Capabilities, DEFAULT_CLIENT_CAPABILITIES } from '.
 import { HelloError, NetconfFramingError, SessionCloseError, TransportError } from './errors.js';
 import { encodeMessage, FrameDecoder, type FramingMode } from './framing.js';
 import { buildHello, parseHello } from './hello.js';
+import { MessageScan } from './message-scan.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 import { ReceivedMessage } from './received-message.js';
 import { findRoot, type RootElement } from './root-element.js';
@@ -93,6 +94,7 @@ export abstract class Session {
   #failure: Error | undefined;
   // the message being received
   #received = new ReceiveBuffer();
+  readonly #scan = new MessageScan();
   readonly #recycle = (bytes: Buffer): void => this.#received.recycle(bytes);
   #routed = false;
   #router: MessageRouter | undefined;
@@ -139,6 +141,15 @@ export abstract class Session {
    */
   setMessageRouter(router: MessageRouter | undefined): void {
     this.#router = router;
+  }
+
+  /**
+   * Have every message from now on checked, as it arrives, for `text` (ASCII): then
+   * `ReceivedMessage.includes(text)` answers at once, with no pass over a large message after it
+   * has arrived (the dispatcher watches for `rpc-error` this way).
+   */
+  watchMessagesFor(text: string): void {
+    this.#scan.watch(text);
   }
 
   /** Stop reading from the transport (flow control: the peer is slowed down by SSH's window). */
@@ -275,7 +286,7 @@ export abstract class Session {
               claim.end();
               return;
             }
-            const message = new ReceivedMessage(this.#received.take(), this.#recycle);
+            const message = new ReceivedMessage(this.#received.take(), { recycle: this.#recycle, scan: this.#scan.take() });
             this.#resetMessage();
             if (helloReceived) {
               this.#dispatch(message);
@@ -353,6 +364,7 @@ export abstract class Session {
       return;
     }
     this.#received.append(piece);
+    this.#scan.push(piece);
     if (this.#router && !this.#routed && this.#phase === 'open') this.#route();
   }
 
@@ -372,11 +384,13 @@ export abstract class Session {
     if (!consumer) return;
     this.#claim = consumer;
     this.#decoder?.unlimitCurrentMessage(); // nothing is buffered: the consumer bounds the memory
+    this.#scan.reset();
     consumer.data(this.#received.take()); // the consumer owns what it is given
   }
 
   #resetMessage(): void {
     this.#received.take();
+    this.#scan.reset();
     this.#routed = false;
     this.#claim = undefined;
   }

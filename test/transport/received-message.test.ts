@@ -53,7 +53,7 @@ describe('ReceivedMessage', () => {
     const ascii = '<rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="1"><data>plain</data></rpc-reply>';
     const recycled: Buffer[] = [];
     const original = Buffer.from(ascii);
-    const message = new ReceivedMessage(original, (b) => recycled.push(b));
+    const message = new ReceivedMessage(original, { recycle: (b) => recycled.push(b) });
     assert.equal(message.includes('plain'), true);
     assert.equal(message.root()[0], '{urn:ietf:params:xml:ns:netconf:base:1.0}rpc-reply');
     assert.equal(recycled.length, 0, 'not before the text is decoded');
@@ -66,12 +66,12 @@ describe('ReceivedMessage', () => {
 
   it('never gives back bytes that were handed out, nor a non-ASCII message (its exact bytes are kept)', () => {
     const recycled: Buffer[] = [];
-    const handedOut = new ReceivedMessage(Buffer.from('<a>ascii</a>'), (b) => recycled.push(b));
+    const handedOut = new ReceivedMessage(Buffer.from('<a>ascii</a>'), { recycle: (b) => recycled.push(b) });
     const held = handedOut.bytes;
     assert.equal(handedOut.text, '<a>ascii</a>');
     assert.deepEqual(handedOut.pieces, [held]);
     const utf8 = Buffer.from(doc);
-    const nonAscii = new ReceivedMessage(utf8, (b) => recycled.push(b));
+    const nonAscii = new ReceivedMessage(utf8, { recycle: (b) => recycled.push(b) });
     assert.equal(nonAscii.text, doc);
     assert.equal(nonAscii.bytes, utf8);
     assert.equal(recycled.length, 0);
