@@ -2,6 +2,13 @@
 const FIRST_CAPACITY = 256 * 1024;
 /** How much the capacity grows when a message outgrows it. */
 const GROWTH = 8;
+/**
+ * How long a large buffer kept for the next message (recycled, or kept after copying a small
+ * message out of it) is held before it is let go: long enough for back-to-back large replies to
+ * reuse mapped memory, short enough that an idle session does not hold a large reply's worth of
+ * memory (a thousand sessions that each fetched 100 MB must not keep 100 GB).
+ */
+export const KEEP_LARGE_BUFFER_MS = 2000;
 /** Largest capacity grown to in one step (a message never exceeds the framing's maximum size). */
 const MAX_STEP = 1024 * 1024 * 1024;
 
@@ -24,6 +31,13 @@ export class ReceiveBuffer {
   #buffer: Buffer | undefined;
   #size = 0;
   #hint = FIRST_CAPACITY;
+  #release: ReturnType<typeof setTimeout> | undefined;
+  readonly #keepMs: number;
+
+  /** @param keepMs - how long a large spare buffer is kept (default {@link KEEP_LARGE_BUFFER_MS}) */
+  constructor(keepMs = KEEP_LARGE_BUFFER_MS) {
+    this.#keepMs = keepMs;
+  }
 
   /** Bytes gathered so far. */
   get size(): number {
@@ -75,7 +89,10 @@ export class ReceiveBuffer {
     if (buffer.length > FIRST_CAPACITY) this.#hint = buffer.length;
     // A message filling less than half of the buffer is copied out and the buffer kept for the
     // next message: a small message must not pin a large, mostly unused reservation.
-    if (buffer.length - bytes.length > bytes.length) return Buffer.from(bytes);
+    if (buffer.length - bytes.length > bytes.length) {
+      this.#keepForAWhile();
+      return Buffer.from(bytes);
+    }
     this.#buffer = undefined;
     return bytes;
   }
@@ -88,10 +105,29 @@ export class ReceiveBuffer {
   recycle(bytes: Buffer): void {
     if (this.#buffer !== undefined || bytes.byteOffset !== 0 || bytes.buffer.byteLength <= FIRST_CAPACITY) return;
     this.#buffer = Buffer.from(bytes.buffer);
+    this.#keepForAWhile();
+  }
+
+  /** Whether storage is held for the next message (none while a message is being gathered in it). */
+  get holdsSpare(): boolean {
+    return this.#buffer !== undefined && (this.#size === 0 || this.#first !== undefined);
+  }
+
+  /** Let a large spare buffer go after {@link KEEP_LARGE_BUFFER_MS} unless a message is using it then. */
+  #keepForAWhile(): void {
+    if ((this.#buffer?.length ?? 0) <= FIRST_CAPACITY) return;
+    clearTimeout(this.#release);
+    this.#release = setTimeout(() => {
+      this.#release = undefined;
+      if (this.holdsSpare) this.#buffer = undefined;
+    }, this.#keepMs);
+    this.#release.unref();
   }
 
   /** Drop what was gathered (and the storage). */
   reset(): void {
+    clearTimeout(this.#release);
+    this.#release = undefined;
     this.#first = undefined;
     this.#buffer = undefined;
     this.#size = 0;

@@ -213,6 +213,7 @@ export abstract class Session {
     const wasOpen = this.#phase === 'open';
     const claim = this.#claim;
     this.#resetMessage();
+    this.#received.reset(); // and let go of any storage kept for the next message
     claim?.error(error ?? new SessionCloseError('', undefined, `Session to ${this.#peer} closed while a message was being received`));
     this.#phase = 'closed';
     this.#connected = false;

@@ -92,4 +92,24 @@ describe('ReceiveBuffer', () => {
     buffer.append(Buffer.from('xyz'));
     assert.equal(buffer.take().toString(), 'xyz');
   });
+
+  it('lets a large spare buffer go after a while, but never one a message is being gathered in', async () => {
+    const buffer = new ReceiveBuffer(30);
+    const message = randomBytes(3_000_000);
+    for (const piece of pieces(message, [65_536])) buffer.append(piece);
+    buffer.recycle(buffer.take());
+    assert.equal(buffer.holdsSpare, true);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(buffer.holdsSpare, false, 'let go when idle');
+    // a message in progress in recycled storage keeps it past the delay
+    for (const piece of pieces(message, [65_536])) buffer.append(piece);
+    buffer.recycle(buffer.take());
+    buffer.append(Buffer.from('<a>'));
+    buffer.append(Buffer.from('still coming'));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(buffer.view().toString(), '<a>still coming');
+    assert.equal(buffer.take().toString(), '<a>still coming');
+    buffer.reset();
+    assert.equal(buffer.holdsSpare, false);
+  });
 });
