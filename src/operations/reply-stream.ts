@@ -1,8 +1,7 @@
-import { StringDecoder } from 'node:string_decoder';
 import { NETCONF_NS } from '../transport/hello.js';
 import type { MessageConsumer } from '../transport/session.js';
 import type { XmlElement } from '../xml/element.js';
-import { XmlStreamParser } from '../xml/stream-parser.js';
+import { ByteStreamParser } from '../xml/byte-stream-parser.js';
 import { RPCAbortedError } from './errors.js';
 import { parseRpcError, RPCError, type RPCErrorInfo } from './rpc-error.js';
 
@@ -45,8 +44,7 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageConsumer {
   readonly #flow: FlowControl;
   readonly #raise: (errors: readonly RPCErrorInfo[]) => boolean;
   readonly #peer: string;
-  #parser: XmlStreamParser | undefined;
-  readonly #decoder = new StringDecoder('utf8');
+  #parser: ByteStreamParser | undefined;
   #queue: XmlElement[] = [];
   #head = 0;
   #errors: RPCErrorInfo[] = [];
@@ -109,7 +107,7 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageConsumer {
     this.#bytes += piece.length;
     if (this.#discarding || this.#done) return;
     try {
-      this.#parserFor().write(this.#decoder.write(piece));
+      this.#parserFor().write(piece);
     } catch (err) {
       this.#finish(err as Error);
       this.#discarding = true;
@@ -125,9 +123,7 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageConsumer {
       return;
     }
     try {
-      const parser = this.#parserFor();
-      parser.write(this.#decoder.end());
-      parser.end();
+      this.#parserFor().end();
       this.#finish(this.#raise(this.#errors) ? new RPCError(this.#errors, '', this.#peer) : undefined);
     } catch (err) {
       this.#finish(err as Error);
@@ -228,8 +224,9 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageConsumer {
     return out;
   }
 
-  #parserFor(): XmlStreamParser {
-    this.#parser ??= new XmlStreamParser({
+  #parserFor(): ByteStreamParser {
+    // Parsed from the bytes as they arrive (no decoding to strings first): see ByteStreamParser.
+    this.#parser ??= new ByteStreamParser({
       emitDepth: this.#depth,
       detachStrings: true,
       onOpen: (el, path) => path.length === 1 && el.local === 'rpc-error' && el.namespace === NETCONF_NS,

@@ -93,7 +93,7 @@ export abstract class Session {
   #peer = 'the server';
   #failure: Error | undefined;
   // the message being received
-  #received = new ReceiveBuffer();
+  readonly #received = new ReceiveBuffer();
   readonly #scan = new MessageScan();
   readonly #recycle = (bytes: Buffer): void => this.#received.recycle(bytes);
   #routed = false;

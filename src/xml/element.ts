@@ -28,7 +28,7 @@ export class XmlElement {
   readonly declarations: Readonly<Record<string, string>>;
   /** Attributes as written (qualified names), namespace declarations excluded. */
   readonly rawAttributes: ReadonlyArray<readonly [string, string]>;
-  readonly children: XmlNode[] = [];
+  readonly children: XmlNode[];
   parent: XmlElement | null = null;
 
   constructor(init: {
@@ -38,6 +38,8 @@ export class XmlElement {
     attributes?: Record<string, string>;
     declarations?: Record<string, string>;
     rawAttributes?: Array<readonly [string, string]>;
+    /** The children, when known (default: none yet, a new empty array). */
+    children?: XmlNode[] | undefined;
   }) {
     this.name = init.name;
     this.local = init.local;
@@ -45,6 +47,7 @@ export class XmlElement {
     this.attributes = init.attributes ?? {};
     this.declarations = init.declarations ?? {};
     this.rawAttributes = init.rawAttributes ?? [];
+    this.children = init.children ?? [];
   }
 
   /** The name in Clark notation: `{namespace}local`, or `local` without a namespace. */

@@ -206,6 +206,8 @@ function nsPairProblem(prefix: string, uri: string): string {
 const XML_DECL =
   /^[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*$/;
 
+/** Placeholder children of an element being built (never seen outside the parser). */
+const PENDING_CHILDREN: XmlNode[] = [];
 const EMPTY_RECORD: Readonly<Record<string, string>> = Object.freeze({});
 const EMPTY_RAW: ReadonlyArray<readonly [string, string]> = Object.freeze([]) as ReadonlyArray<readonly [string, string]>;
 
@@ -921,9 +923,10 @@ export class XmlStreamParser {
       if (uri === undefined) this.#fail(`unbound namespace prefix ${name.slice(0, colon)} (element <${name}>)`, lt);
       namespace = uri;
     }
-    const el = new XmlElement({ name, local, namespace, attributes, declarations, rawAttributes: raw });
-
     const cur = this.#current;
+    // Inside a subtree being built, children are set at the end tag: no empty array meanwhile.
+    const el = new XmlElement({ name, local, namespace, attributes, declarations, rawAttributes: raw, children: cur !== null ? PENDING_CHILDREN : undefined });
+
     if (cur !== null) {
       const kids = this.#kids;
       if (this.#textOpen) {
@@ -968,7 +971,7 @@ export class XmlStreamParser {
         // XmlElement.children is readonly for users; the parser sets it once, at the end tag.
         (cur as { children: XmlNode[] }).children = kids.slice(mark, this.#kidTop);
         this.#kidTop = mark;
-      }
+      } else if (cur.children === PENDING_CHILDREN) (cur as { children: XmlNode[] }).children = [];
       if (cur !== this.#buildRoot) {
         this.#current = cur.parent;
         return;
