@@ -4,14 +4,15 @@
 // runs of:
 //   - XmlStreamParser, emitDepth 3 (rpc-reply/data/interfaces/interface): chunks in, XmlElement
 //     subtrees out (and dropped), with and without detachStrings
+//   - ByteStreamParser, the same on the same pieces as Buffers (what streamed replies use)
 //   - parseXmlFast on the whole document string (builds the whole tree), and on a 20 MB one
 //   - saxes (namespaces on) bare pass on the chunks: no-op handlers, no tree
 //   - parseXml (saxes + tree) on a 20 MB document
 // Each case runs in a fresh process (no garbage or heap growth carried from one case to the next).
 //   node bench/xml-stream.mjs [--size-mb 100] [--tree-mb 20] [--rounds 5] [--json bench/results/xml-stream.json]
 //
-// XmlStreamParser and parseXmlFast are not exported from the package entry point (dist/index.js)
-// yet, so this imports the test build: run `npx tsc -p tsconfig.test.json` first (it writes
+// The parsers are not exported from the package entry point (dist/index.js), so this imports the
+// test build: run `npx tsc -p tsconfig.test.json` first (it writes
 // build/src/...).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SaxesParser } from 'saxes';
 import { XmlStreamParser, parseXmlFast } from '../build/src/xml/stream-parser.js';
+import { ByteStreamParser } from '../build/src/xml/byte-stream-parser.js';
 import { parseXml } from '../build/src/xml/parse.js';
 
 const { values } = parseArgs({
@@ -89,6 +91,20 @@ function streamCase(detachStrings) {
   };
 }
 
+/** The same pieces as bytes (what a session delivers to ByteStreamParser: no decoding). */
+function byteCase({ chunks, count }) {
+  let got = 0;
+  const parser = new ByteStreamParser({
+    emitDepth: 3,
+    onSubtree(el) {
+      if (el.local === 'interface') got++;
+    },
+  });
+  for (const c of chunks) parser.write(c);
+  parser.end();
+  if (got !== count) throw new Error(`got ${got} subtrees, expected ${count}`);
+}
+
 function treeCase(parse) {
   return ({ doc, count }) => {
     const root = parse(doc);
@@ -100,6 +116,7 @@ const mb = (bytes) => `${(bytes / MB).toFixed(0)} MB`;
 const CASES = [
   { name: `XmlStreamParser emitDepth 3, ${mb(size)} in chunks`, bytes: size, chunks: true, run: streamCase(true) },
   { name: '  same, detachStrings: false', bytes: size, chunks: true, run: streamCase(false) },
+  { name: `ByteStreamParser emitDepth 3, ${mb(size)} in Buffers`, bytes: size, chunks: true, bytesIn: true, run: byteCase },
   { name: `parseXmlFast, ${mb(size)} string`, bytes: size, run: treeCase(parseXmlFast) },
   { name: `parseXmlFast, ${mb(treeSize)} string`, bytes: treeSize, run: treeCase(parseXmlFast) },
   {
@@ -133,7 +150,8 @@ if (values.case !== undefined) {
   // included) shows the parser's own cost.
   const c = CASES[Number(values.case)];
   const { doc, count } = buildDoc(c.bytes);
-  const input = { doc, count, chunks: c.chunks ? toChunks(doc) : undefined };
+  const chunks = c.chunks ? toChunks(doc) : undefined;
+  const input = { doc, count, chunks: c.bytesIn ? chunks.map((x) => Buffer.from(x, 'latin1')) : chunks };
   const rates = [];
   const cpuRates = [];
   for (let r = 0; r < rounds; r++) {

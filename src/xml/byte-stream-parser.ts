@@ -1,6 +1,7 @@
 import { MalformedMessageError } from '../transport/errors.js';
-import { XmlElement, type XmlNode } from './element.js';
+import type { XmlElement } from './element.js';
 import type { XmlStreamParserOptions } from './stream-parser.js';
+import { TreeBuilder } from './tree-builder.js';
 
 /**
  * An incremental, namespace-aware XML parser that reads UTF-8 bytes directly: the byte-level
@@ -24,9 +25,6 @@ import type { XmlStreamParserOptions } from './stream-parser.js';
  *  - `detachStrings` is accepted and ignored: strings are always made from the bytes (fresh V8
  *    strings), never slices of a chunk, so they never keep a chunk alive.
  */
-
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -147,26 +145,8 @@ function utf8Len(buf: Uint8Array, i: number, end: number): number {
   return BAD;
 }
 
-/** `o[k] = v`, safe for a key `__proto__`. */
-function setProp(o: Record<string, string>, k: string, v: string): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else o[k] = v;
-}
-
-/** What is wrong with binding `prefix` ('' for the default namespace) to `uri`, or ''. */
-function nsPairProblem(prefix: string, uri: string): string {
-  if (prefix === 'xml' && uri !== XML_NS) return `the xml prefix must be bound to ${XML_NS}`;
-  if (prefix === 'xmlns') return 'the xmlns prefix must not be declared';
-  if (uri === XMLNS_NS) return `no prefix may be bound to ${XMLNS_NS}`;
-  if (uri === XML_NS && prefix !== 'xml') return `only the xml prefix may be bound to ${XML_NS}`;
-  return '';
-}
-
 const XML_DECL =
   /^[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*$/;
-
-const EMPTY_RECORD: Readonly<Record<string, string>> = Object.freeze({});
-const EMPTY_RAW: ReadonlyArray<readonly [string, string]> = Object.freeze([]) as ReadonlyArray<readonly [string, string]>;
 
 /** Node's fast, unchecked slicing decoders (what `toString(encoding, start, end)` calls). */
 type Bytes = Buffer & {
@@ -184,19 +164,12 @@ const NAMES: string[] = new Array<string>(NAME_CACHE_SIZE).fill('');
 const LOCALS: string[] = new Array<string>(NAME_CACHE_SIZE).fill('');
 const NAME_BYTES: Uint8Array[] = new Array<Uint8Array>(NAME_CACHE_SIZE).fill(new Uint8Array(0));
 /** ASCII text and attribute values of up to 64 bytes with nothing to decode (identities, enums). */
-/** Placeholder children of an element being built (never seen outside the parser). */
-const PENDING_CHILDREN: XmlNode[] = [];
 const VALUE_CACHE_SIZE = 1024;
 const VALUE_CACHE_MAX = 64;
 const VALUES: string[] = new Array<string>(VALUE_CACHE_SIZE).fill('');
 /** White-space-only text runs, by length (pretty-printing indentation). */
 const WS_CACHE_MAX = 128;
 const WS_STRINGS: string[] = new Array<string>(WS_CACHE_MAX + 1).fill('');
-
-/** Before the root element, inside it, after it. */
-const BEFORE_ROOT = 0;
-const IN_ROOT = 1;
-const AFTER_ROOT = 2;
 
 /** Decoding modes of character data. */
 const MODE_TEXT = 0;
@@ -237,12 +210,8 @@ const DOCTYPE_OPEN = Buffer.from('<!DOCTYPE');
  * the pieces written. Every string in the elements is a fresh string.
  */
 export class ByteStreamParser {
-  readonly #emitDepth: number;
-  #lastDeclaration: { prefix: string; uri: string; record: Record<string, string> } | undefined;
-  readonly #onSubtree: (element: XmlElement, path: readonly XmlElement[]) => void;
-  readonly #onOpen: ((element: XmlElement, path: readonly XmlElement[]) => boolean | void) | undefined;
-  readonly #onClose: ((element: XmlElement, path: readonly XmlElement[]) => void) | undefined;
-  readonly #onText: ((text: string, element: XmlElement, path: readonly XmlElement[]) => void) | undefined;
+  /** Namespaces, checks on names and attributes, elements built and emitted. */
+  readonly #builder: TreeBuilder;
 
   /** The unparsed tail of the input (an incomplete token): `#cbuf[0, #clen)`. */
   #cbuf: Bytes = Buffer.allocUnsafe(65536) as Bytes;
@@ -253,45 +222,12 @@ export class ByteStreamParser {
   #base = 0;
   #started = false;
   #declPossible = true;
-  #phase = BEFORE_ROOT;
   #ended = false;
   #busy = false;
   #failure: unknown = undefined;
 
-  /** Number of open elements. */
-  #depth = 0;
-  #root: XmlElement | undefined = undefined;
-  /** Skeletons of the open elements shallower than the element being built. */
-  readonly #skeletons: XmlElement[] = [];
-  /** The innermost open element of the subtree being built, or null. */
-  #current: XmlElement | null = null;
-  /** The root of the subtree being built, or null. */
-  #buildRoot: XmlElement | null = null;
-  /** Text not yet added to `#current`, and whether a text run is open (even an empty CDATA one). */
-  #pendingText = '';
-  #textOpen = false;
-  /** Children of the open elements being built: `#kids[#kidMarks[d], #kidTop)` for depth d. */
-  readonly #kids: XmlNode[] = [];
-  #kidTop = 0;
-  readonly #kidMarks: number[] = [];
   /** Per open element (by depth): the UTF-8 bytes of its name, for its end tag. */
   readonly #openBytes: Uint8Array[] = [];
-
-  /** Namespace prefixes in scope (innermost last) and their URIs; the default namespace. */
-  readonly #nsPrefixes: string[] = [];
-  readonly #nsUris: string[] = [];
-  #nsTop = 0;
-  #defaultNs = '';
-  /** Per open element (by depth): `#nsTop` and `#defaultNs` to restore at its end. */
-  readonly #nsMarks: number[] = [];
-  readonly #defaultMarks: string[] = [];
-
-  /** Scratch space for the attributes of the start tag being parsed. */
-  readonly #attrNames: string[] = [];
-  readonly #attrLocals: string[] = [];
-  readonly #attrValues: string[] = [];
-  readonly #attrIsDecl: boolean[] = [];
-  readonly #keys: string[] = [];
 
   /** Results of helpers: local part and bytes of the name just read, value just read and its end. */
   #local = '';
@@ -307,13 +243,7 @@ export class ByteStreamParser {
    * @throws RangeError when `emitDepth` is not a non-negative integer.
    */
   constructor(options: XmlStreamParserOptions) {
-    const depth = options.emitDepth;
-    if (!Number.isInteger(depth) || depth < 0) throw new RangeError(`emitDepth must be a non-negative integer, got ${depth}`);
-    this.#emitDepth = depth;
-    this.#onSubtree = options.onSubtree;
-    this.#onOpen = options.onOpen;
-    this.#onClose = options.onClose;
-    this.#onText = options.onText;
+    this.#builder = new TreeBuilder(options, (message, position) => this.#fail(message, position));
   }
 
   /**
@@ -322,12 +252,12 @@ export class ByteStreamParser {
    * `undefined` before the root start tag.
    */
   get root(): XmlElement | undefined {
-    return this.#root;
+    return this.#builder.root;
   }
 
   /** Number of elements open at this point of the input (0 before the root and after it). */
   get depth(): number {
-    return this.#depth;
+    return this.#builder.depth;
   }
 
   /**
@@ -368,9 +298,10 @@ export class ByteStreamParser {
       const clen = this.#clen;
       this.#clen = 0;
       if (clen !== 0) this.#feed(this.#cbuf, clen, true);
-      if (this.#root === undefined) this.#fail('no root element', 0);
-      if (this.#depth !== 0) {
-        const open = this.#current ?? this.#skeletons[this.#skeletons.length - 1];
+      const builder = this.#builder;
+      if (builder.root === undefined) this.#fail('no root element', 0);
+      if (builder.depth !== 0) {
+        const open = builder.innermost();
         this.#fail(`unexpected end of document: <${open?.name ?? '?'}> is not closed`, 0);
       }
     } catch (err) {
@@ -467,7 +398,8 @@ export class ByteStreamParser {
   /** Character data from buf[start] to the next `<`; returns where it ends. */
   #text(buf: Bytes, start: number, len: number, final: boolean): number {
     this.#declPossible = false;
-    if (this.#depth === 0) {
+    const builder = this.#builder;
+    if (builder.depth === 0) {
       // Outside the root: white space only, consumed as it comes.
       let i = start;
       for (; i < len; i++) {
@@ -506,7 +438,7 @@ export class ByteStreamParser {
     if ((flags & 2) !== 0) {
       for (let k = start; k + 2 < i; k++) if (buf[k] === RBRACKET && buf[k + 1] === RBRACKET && buf[k + 2] === GT) this.#fail(']]> in character data', k);
     }
-    if (this.#current === null && this.#onText === undefined) {
+    if (!builder.wantsText()) {
       // Skeleton text nobody wants: checked, not built.
       if ((flags & 2) !== 0) this.#decodeSlow(buf, start, i, MODE_TEXT, flags);
       return i;
@@ -541,22 +473,8 @@ export class ByteStreamParser {
     } else if (flags === 0) t = this.#plainValue(buf, start, i);
     else if (flags === 1) t = buf.utf8Slice(start, i);
     else t = this.#decodeSlow(buf, start, i, MODE_TEXT, flags);
-    this.#addText(t);
+    builder.text(t);
     return i;
-  }
-
-  /** Text (or CDATA) `t` of the current element. */
-  #addText(t: string): void {
-    if (this.#current !== null) {
-      if (this.#textOpen) this.#pendingText += t;
-      else {
-        this.#pendingText = t;
-        this.#textOpen = true;
-      }
-    } else if (this.#onText !== undefined && t.length !== 0) {
-      const skeletons = this.#skeletons;
-      this.#onText(t, skeletons[skeletons.length - 1]!, skeletons);
-    }
   }
 
   /** The ASCII run buf[a, b) with nothing to decode, as a fresh string (cached when short). */
@@ -718,9 +636,9 @@ export class ByteStreamParser {
     } else if ((CLS[c]! & WS) === 0) {
       this.#fail(`invalid character in element name <${name}`, p);
     } else {
-      const names = this.#attrNames;
-      const locals = this.#attrLocals;
-      const values = this.#attrValues;
+      const names = this.#builder.attrNames;
+      const locals = this.#builder.attrLocals;
+      const values = this.#builder.attrValues;
       for (;;) {
         // buf[p] is white space here
         let q = p + 1;
@@ -770,8 +688,10 @@ export class ByteStreamParser {
         if ((CLS[c]! & WS) === 0) this.#fail('missing white space after an attribute value', p);
       }
     }
-    this.#openElement(name, local, nameBytes, n, lt);
-    if (selfClosing) this.#closeElement();
+    this.#declPossible = false;
+    this.#openBytes[this.#builder.depth] = nameBytes;
+    this.#builder.openElement(name, local, n, lt);
+    if (selfClosing) this.#builder.closeElement();
     return p;
   }
 
@@ -805,211 +725,11 @@ export class ByteStreamParser {
     return i;
   }
 
-  /** The namespace bound to the prefix name[0, colon), or undefined. */
-  #resolve(name: string, colon: number): string | undefined {
-    const prefixes = this.#nsPrefixes;
-    for (let k = this.#nsTop - 1; k >= 0; k--) {
-      const prefix = prefixes[k]!;
-      if (prefix.length === colon && name.startsWith(prefix)) return this.#nsUris[k];
-    }
-    if (colon === 3 && name.startsWith('xml')) return XML_NS;
-    return undefined;
-  }
-
-  /**
-   * A frozen `{prefix: uri}` for an element's single namespace declaration, shared with the last
-   * element that made the same one (large replies repeat the same declaration on every list
-   * entry). `declarations` is read-only for users, and elements without any share one too.
-   */
-  #sharedDeclaration(prefix: string, uri: string): Record<string, string> {
-    const last = this.#lastDeclaration;
-    if (last !== undefined && last.prefix === prefix && last.uri === uri) return last.record;
-    const record: Record<string, string> = {};
-    setProp(record, prefix, uri);
-    Object.freeze(record);
-    this.#lastDeclaration = { prefix, uri, record };
-    return record;
-  }
-
-  #openElement(name: string, local: string, nameBytes: Uint8Array, n: number, lt: number): void {
-    this.#declPossible = false;
-    if (this.#phase !== IN_ROOT) {
-      if (this.#phase === AFTER_ROOT) this.#fail(`a second root element <${name}>`, lt);
-      this.#phase = IN_ROOT;
-    }
-    const depth = this.#depth;
-    this.#nsMarks[depth] = this.#nsTop;
-    this.#defaultMarks[depth] = this.#defaultNs;
-    this.#openBytes[depth] = nameBytes;
-    this.#depth = depth + 1;
-
-    let attributes = EMPTY_RECORD as Record<string, string>;
-    let declarations = EMPTY_RECORD as Record<string, string>;
-    let raw = EMPTY_RAW as Array<readonly [string, string]>;
-    if (n !== 0) {
-      const names = this.#attrNames;
-      const values = this.#attrValues;
-      const isDecl = this.#attrIsDecl;
-      let regular = 0;
-      const declStart = this.#nsTop;
-      // Duplicates: pairwise comparison for a few attributes, a set for many.
-      const seen: Set<string> | null = n > 16 ? new Set() : null;
-      let declaredDefault = false;
-      let declCount = 0;
-      let onlyPrefix = '';
-      let onlyUri = '';
-      for (let i = 0; i < n; i++) {
-        const an = names[i]!;
-        if (an.charCodeAt(0) === 0x78 && an.startsWith('xmlns') && (an.length === 5 || an.charCodeAt(5) === COLON)) {
-          isDecl[i] = true;
-          const uri = values[i]!.trim();
-          let prefix = '';
-          if (an.length === 5) {
-            if (declaredDefault) this.#fail('duplicate attribute xmlns', lt);
-            declaredDefault = true;
-          } else {
-            prefix = this.#attrLocals[i]!; // the cached local part: no new string
-            if (prefix === '' || prefix.indexOf(':') !== -1) this.#fail(`malformed attribute name ${an}`, lt);
-            if (uri === '') this.#fail(`the namespace prefix ${prefix} cannot be undeclared in XML 1.0`, lt);
-            if (seen === null) {
-              for (let k = declStart; k < this.#nsTop; k++) if (this.#nsPrefixes[k] === prefix) this.#fail(`duplicate attribute ${an}`, lt);
-            } else if (seen.has(prefix)) this.#fail(`duplicate attribute ${an}`, lt);
-            else seen.add(prefix);
-          }
-          const problem = nsPairProblem(prefix, uri);
-          if (problem !== '') this.#fail(problem, lt);
-          // One declaration (the usual case) is kept aside and shared below; more make an object.
-          if (++declCount === 1) {
-            onlyPrefix = prefix;
-            onlyUri = uri;
-          } else {
-            if (declCount === 2) {
-              declarations = {};
-              setProp(declarations, onlyPrefix, onlyUri);
-            }
-            setProp(declarations, prefix, uri);
-          }
-          if (prefix === '') this.#defaultNs = uri;
-          else {
-            this.#nsPrefixes[this.#nsTop] = prefix;
-            this.#nsUris[this.#nsTop] = uri;
-            this.#nsTop++;
-          }
-        } else {
-          isDecl[i] = false;
-          regular++;
-        }
-      }
-      if (declCount === 1) declarations = this.#sharedDeclaration(onlyPrefix, onlyUri);
-      if (regular !== 0) {
-        if (seen !== null) seen.clear();
-        attributes = {};
-        raw = [];
-        const keys = this.#keys;
-        let nk = 0;
-        for (let i = 0; i < n; i++) {
-          if (isDecl[i]) continue;
-          const an = names[i]!;
-          const value = values[i]!;
-          const colon = an.indexOf(':');
-          let key = an;
-          if (colon !== -1) {
-            if (colon === 0 || colon === an.length - 1 || an.indexOf(':', colon + 1) !== -1) this.#fail(`malformed attribute name ${an}`, lt);
-            const uri = this.#resolve(an, colon);
-            if (uri === undefined) this.#fail(`unbound namespace prefix ${an.slice(0, colon)} (attribute ${an})`, lt);
-            key = `{${uri}}${an.slice(colon + 1)}`;
-          }
-          if (seen === null) {
-            for (let k = 0; k < nk; k++) if (keys[k] === key) this.#fail(`duplicate attribute ${an}`, lt);
-          } else if (seen.has(key)) this.#fail(`duplicate attribute ${an}`, lt);
-          else seen.add(key);
-          keys[nk++] = key;
-          setProp(attributes, key, value);
-          raw.push([an, value]);
-        }
-      }
-    }
-
-    let namespace: string;
-    if (local === name) namespace = this.#defaultNs;
-    else {
-      const colon = name.length - local.length - 1;
-      if (colon === 0 || local.length === 0 || local.indexOf(':') !== -1) this.#fail(`malformed element name ${name}`, lt);
-      if (colon === 5 && name.startsWith('xmlns')) this.#fail(`element <${name}> has the prefix xmlns`, lt);
-      const uri = this.#resolve(name, colon);
-      if (uri === undefined) this.#fail(`unbound namespace prefix ${name.slice(0, colon)} (element <${name}>)`, lt);
-      namespace = uri;
-    }
-    // Inside a subtree being built, children are set at the end tag: no empty array meanwhile.
-    const el = new XmlElement({ name, local, namespace, attributes, declarations, rawAttributes: raw, children: this.#current !== null ? PENDING_CHILDREN : undefined });
-
-    const cur = this.#current;
-    if (cur !== null) {
-      const kids = this.#kids;
-      if (this.#textOpen) {
-        kids[this.#kidTop++] = this.#pendingText;
-        this.#textOpen = false;
-        this.#pendingText = '';
-      }
-      el.parent = cur;
-      kids[this.#kidTop++] = el;
-      this.#kidMarks[depth] = this.#kidTop;
-      this.#current = el;
-      return;
-    }
-    const skeletons = this.#skeletons;
-    if (depth === 0) this.#root = el;
-    else el.parent = skeletons[depth - 1]!;
-    let build = depth >= this.#emitDepth;
-    if (!build && this.#onOpen !== undefined) build = this.#onOpen(el, skeletons) === true;
-    if (build) {
-      this.#current = el;
-      this.#buildRoot = el;
-      this.#kidTop = 0;
-      this.#kidMarks[depth] = 0;
-    } else skeletons.push(el);
-  }
-
-  #closeElement(): void {
-    const depth = --this.#depth;
-    this.#nsTop = this.#nsMarks[depth]!;
-    this.#defaultNs = this.#defaultMarks[depth]!;
-    if (depth === 0) this.#phase = AFTER_ROOT;
-    const cur = this.#current;
-    if (cur !== null) {
-      const kids = this.#kids;
-      if (this.#textOpen) {
-        kids[this.#kidTop++] = this.#pendingText;
-        this.#textOpen = false;
-        this.#pendingText = '';
-      }
-      const mark = this.#kidMarks[depth]!;
-      if (this.#kidTop > mark) {
-        // XmlElement.children is readonly for users; the parser sets it once, at the end tag.
-        (cur as { children: XmlNode[] }).children = kids.slice(mark, this.#kidTop);
-        this.#kidTop = mark;
-      } else if (cur.children === PENDING_CHILDREN) (cur as { children: XmlNode[] }).children = [];
-      if (cur !== this.#buildRoot) {
-        this.#current = cur.parent;
-        return;
-      }
-      this.#current = null;
-      this.#buildRoot = null;
-      // Forget the nodes of this subtree (the scratch array is reused, not reallocated).
-      if (kids.length > 256) kids.length = 0;
-      else kids.fill('');
-      this.#onSubtree(cur, this.#skeletons);
-      return;
-    }
-    const skeletons = this.#skeletons;
-    const el = skeletons.pop()!;
-    this.#onClose?.(el, skeletons);
-  }
-
   /** An end tag at buf[lt]. */
   #endTag(buf: Bytes, lt: number, len: number, final: boolean): number {
-    if (this.#depth === 0) this.#fail('end tag outside the root element', lt);
-    const expected = this.#openBytes[this.#depth - 1]!;
+    const depth = this.#builder.depth;
+    if (depth === 0) this.#fail('end tag outside the root element', lt);
+    const expected = this.#openBytes[depth - 1]!;
     const n = expected.length;
     let p = lt + 2;
     const avail = Math.min(n, len - p);
@@ -1020,7 +740,7 @@ export class ByteStreamParser {
     while (p < len && (CLS[(c = buf[p]!)]! & WS) !== 0) p++;
     if (p >= len) return this.#incomplete(NEED_GT, final, lt);
     if (c !== GT) this.#fail(`mismatched end tag, expected </${Buffer.from(expected).toString()}>`, p);
-    this.#closeElement();
+    this.#builder.closeElement();
     return p + 1;
   }
 
@@ -1069,7 +789,7 @@ export class ByteStreamParser {
       if (avail < 9) return this.#incomplete(null, final, lt);
       const close = this.#find(buf, lt + 9, len, RBRACKET, RBRACKET, GT);
       if (close === -1) return this.#incomplete(NEED_CDATA_END, final, lt);
-      if (this.#depth === 0) this.#fail('CDATA section outside the root element', lt);
+      if (this.#builder.depth === 0) this.#fail('CDATA section outside the root element', lt);
       let flags = 0;
       for (let i = lt + 9; i < close; ) {
         const b = buf[i]!;
@@ -1088,10 +808,10 @@ export class ByteStreamParser {
         flags |= 1;
         i += n;
       }
-      if (this.#current !== null || this.#onText !== undefined) {
+      if (this.#builder.wantsText()) {
         const t =
           flags === 0 ? buf.latin1Slice(lt + 9, close) : flags === 1 ? buf.utf8Slice(lt + 9, close) : this.#decodeSlow(buf, lt + 9, close, MODE_CDATA, flags);
-        this.#addText(t);
+        this.#builder.text(t);
       }
       return close + 3;
     }

@@ -1,5 +1,6 @@
 import { MalformedMessageError } from '../transport/errors.js';
-import { XmlElement, type XmlNode } from './element.js';
+import type { XmlElement } from './element.js';
+import { TreeBuilder } from './tree-builder.js';
 
 /**
  * A fast, incremental, namespace-aware XML parser specialised for NETCONF messages.
@@ -37,9 +38,6 @@ import { XmlElement, type XmlNode } from './element.js';
  * it is complete; character data is consumed as it arrives (only an unfinished entity reference,
  * a trailing `]`, CR or high surrogate is carried over to the next chunk).
  */
-
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -188,33 +186,8 @@ function isXmlChar(c: number): boolean {
   return (c >= 0x20 && c <= 0xd7ff) || c === TAB || c === LF || c === CR || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 }
 
-/** `o[k] = v`, safe for a key `__proto__`. */
-function setProp(o: Record<string, string>, k: string, v: string): void {
-  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else o[k] = v;
-}
-
-/** What is wrong with binding `prefix` ('' for the default namespace) to `uri`, or ''. */
-function nsPairProblem(prefix: string, uri: string): string {
-  if (prefix === 'xml' && uri !== XML_NS) return `the xml prefix must be bound to ${XML_NS}`;
-  if (prefix === 'xmlns') return 'the xmlns prefix must not be declared';
-  if (uri === XMLNS_NS) return `no prefix may be bound to ${XMLNS_NS}`;
-  if (uri === XML_NS && prefix !== 'xml') return `only the xml prefix may be bound to ${XML_NS}`;
-  return '';
-}
-
 const XML_DECL =
   /^[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*$/;
-
-/** Placeholder children of an element being built (never seen outside the parser). */
-const PENDING_CHILDREN: XmlNode[] = [];
-const EMPTY_RECORD: Readonly<Record<string, string>> = Object.freeze({});
-const EMPTY_RAW: ReadonlyArray<readonly [string, string]> = Object.freeze([]) as ReadonlyArray<readonly [string, string]>;
-
-/** Before the root element, inside it, after it. */
-const BEFORE_ROOT = 0;
-const IN_ROOT = 1;
-const AFTER_ROOT = 2;
 
 /** Returned by a token method when the token is not complete in the buffer yet. */
 const INCOMPLETE = -1;
@@ -287,11 +260,8 @@ export interface XmlStreamParserOptions {
  * keeping a small part of many subtrees can keep their chunks alive.
  */
 export class XmlStreamParser {
-  readonly #emitDepth: number;
-  readonly #onSubtree: (element: XmlElement, path: readonly XmlElement[]) => void;
-  readonly #onOpen: ((element: XmlElement, path: readonly XmlElement[]) => boolean | void) | undefined;
-  readonly #onClose: ((element: XmlElement, path: readonly XmlElement[]) => void) | undefined;
-  readonly #onText: ((text: string, element: XmlElement, path: readonly XmlElement[]) => void) | undefined;
+  /** Namespaces, checks on names and attributes, elements built and emitted. */
+  readonly #builder: TreeBuilder;
   readonly #detach: boolean;
 
   /** Unprocessed tail of the input (an incomplete token). */
@@ -304,62 +274,20 @@ export class XmlStreamParser {
   #base = 0;
   #started = false;
   #declPossible = true;
-  #phase = BEFORE_ROOT;
   #ended = false;
   #busy = false;
   #failure: unknown = undefined;
 
-  /** Number of open elements. */
-  #depth = 0;
-  #root: XmlElement | undefined = undefined;
-  /** Skeletons of the open elements shallower than the element being built. */
-  readonly #skeletons: XmlElement[] = [];
-  /** The innermost open element of the subtree being built, or null. */
-  #current: XmlElement | null = null;
-  /** The root of the subtree being built, or null. */
-  #buildRoot: XmlElement | null = null;
-  /** Text not yet added to `#current`, and whether a text run is open (even an empty CDATA one). */
-  #pendingText = '';
-  #textOpen = false;
-  /**
-   * Children of the open elements being built, innermost last: `#kids[#kidMarks[d], #kidTop)` are
-   * those of the open element at depth d so far. Each element gets an array of the right size at
-   * its end tag (pushing into an empty array reserves 16 slots).
-   */
-  readonly #kids: XmlNode[] = [];
-  #kidTop = 0;
-  readonly #kidMarks: number[] = [];
-
   /** The local part of the element name just scanned. */
   #local = '';
 
-  /** Namespace bindings in scope (prefixed ones); the default namespace apart. */
-  readonly #nsPrefixes: string[] = [];
-  readonly #nsUris: string[] = [];
-  #nsTop = 0;
-  #defaultNs = '';
-  /** Per open element (by depth): `#nsTop` and `#defaultNs` to restore at its end. */
-  readonly #nsMarks: number[] = [];
-  readonly #defaultMarks: string[] = [];
-
-  /** Scratch space for the attributes of the start tag being parsed. */
-  readonly #attrNames: string[] = [];
-  readonly #attrValues: string[] = [];
-  readonly #attrIsDecl: boolean[] = [];
-  readonly #keys: string[] = [];
   /** Written with a character of each string to flatten, so that the read is not optimised away. */
   #sink = 0;
   /** Where the entity reference just decoded ends. */
   #entityEnd = 0;
 
   constructor(options: XmlStreamParserOptions) {
-    const depth = options.emitDepth;
-    if (!Number.isInteger(depth) || depth < 0) throw new RangeError(`emitDepth must be a non-negative integer, got ${depth}`);
-    this.#emitDepth = depth;
-    this.#onSubtree = options.onSubtree;
-    this.#onOpen = options.onOpen;
-    this.#onClose = options.onClose;
-    this.#onText = options.onText;
+    this.#builder = new TreeBuilder(options, (message, position) => this.#fail(message, position));
     this.#detach = options.detachStrings ?? true;
   }
 
@@ -369,12 +297,12 @@ export class XmlStreamParser {
    * the whole tree once it has been emitted. `undefined` before the root start tag.
    */
   get root(): XmlElement | undefined {
-    return this.#root;
+    return this.#builder.root;
   }
 
   /** Number of elements open at this point of the input (0 before the root and after it). */
   get depth(): number {
-    return this.#depth;
+    return this.#builder.depth;
   }
 
   /**
@@ -426,9 +354,10 @@ export class XmlStreamParser {
     this.#carry = '';
     if (carry.length !== 0) this.#guard(carry, true);
     try {
-      if (this.#root === undefined) this.#fail('no root element', 0);
-      if (this.#depth !== 0) {
-        const open = this.#current ?? this.#skeletons[this.#skeletons.length - 1];
+      const builder = this.#builder;
+      if (builder.root === undefined) this.#fail('no root element', 0);
+      if (builder.depth !== 0) {
+        const open = builder.innermost();
         this.#fail(`unexpected end of document: <${open?.name ?? '?'}> is not closed`, 0);
       }
     } catch (err) {
@@ -538,7 +467,8 @@ export class XmlStreamParser {
   /** Character data s[start, end) (complete, or cut at a safe place). */
   #text(s: string, start: number, end: number): void {
     this.#declPossible = false;
-    if (this.#depth === 0) {
+    const builder = this.#builder;
+    if (builder.depth === 0) {
       for (let i = start; i < end; i++) {
         const c = s.charCodeAt(i);
         if (c >= 128 || (ASCII[c]! & WS) === 0) this.#fail('text outside the root element', i);
@@ -557,19 +487,7 @@ export class XmlStreamParser {
         if (t.length === n && isPlainWhitespace(t)) WS_STRINGS[n] = t = detach(t);
       }
     } else t = this.#decode(s, start, end, MODE_TEXT);
-    if (this.#current !== null) {
-      if (this.#textOpen) this.#pendingText += t;
-      else {
-        this.#pendingText = t;
-        this.#textOpen = true;
-      }
-    } else {
-      const onText = this.#onText;
-      if (onText !== undefined) {
-        const skeletons = this.#skeletons;
-        onText(t, skeletons[skeletons.length - 1]!, skeletons);
-      }
-    }
+    builder.text(t);
   }
 
   /**
@@ -737,8 +655,9 @@ export class XmlStreamParser {
     } else if (c >= 128 || (ASCII[c]! & WS) === 0) {
       this.#fail(`invalid character in element name <${name}`, p);
     } else {
-      const names = this.#attrNames;
-      const values = this.#attrValues;
+      const names = this.#builder.attrNames;
+      const locals = this.#builder.attrLocals;
+      const values = this.#builder.attrValues;
       for (;;) {
         // s[p] is white space here
         let q = p + 1;
@@ -774,6 +693,7 @@ export class XmlStreamParser {
           return this.#incomplete(c === DQUOTE ? '"' : "'", final, lt);
         }
         names[n] = this.#name(s, q, nameEnd);
+        locals[n] = this.#local;
         values[n] = this.#decode(s, r + 1, close, MODE_ATTR);
         n++;
         p = close + 1;
@@ -793,8 +713,9 @@ export class XmlStreamParser {
         if (c >= 128 || (ASCII[c]! & WS) === 0) this.#fail('missing white space after an attribute value', p);
       }
     }
-    this.#openElement(name, local, n, lt);
-    if (selfClosing) this.#closeElement();
+    this.#declPossible = false;
+    this.#builder.openElement(name, local, n, lt);
+    if (selfClosing) this.#builder.closeElement();
     return p;
   }
 
@@ -817,183 +738,11 @@ export class XmlStreamParser {
     return name;
   }
 
-  /** The namespace bound to the prefix name[0, colon), or undefined. */
-  #resolve(name: string, colon: number): string | undefined {
-    const prefixes = this.#nsPrefixes;
-    for (let k = this.#nsTop - 1; k >= 0; k--) {
-      const prefix = prefixes[k]!;
-      if (prefix.length === colon && name.startsWith(prefix)) return this.#nsUris[k];
-    }
-    if (colon === 3 && name.startsWith('xml')) return XML_NS;
-    return undefined;
-  }
-
-  #openElement(name: string, local: string, n: number, lt: number): void {
-    this.#declPossible = false;
-    if (this.#phase !== IN_ROOT) {
-      if (this.#phase === AFTER_ROOT) this.#fail(`a second root element <${name}>`, lt);
-      this.#phase = IN_ROOT;
-    }
-    const depth = this.#depth;
-    this.#nsMarks[depth] = this.#nsTop;
-    this.#defaultMarks[depth] = this.#defaultNs;
-    this.#depth = depth + 1;
-
-    let attributes = EMPTY_RECORD as Record<string, string>;
-    let declarations = EMPTY_RECORD as Record<string, string>;
-    let raw = EMPTY_RAW as Array<readonly [string, string]>;
-    if (n !== 0) {
-      const names = this.#attrNames;
-      const values = this.#attrValues;
-      const isDecl = this.#attrIsDecl;
-      let regular = 0;
-      const declStart = this.#nsTop;
-      // Duplicates: pairwise comparison for a few attributes, a set for many.
-      let seen: Set<string> | null = n > 16 ? new Set() : null;
-      let declaredDefault = false;
-      for (let i = 0; i < n; i++) {
-        const an = names[i]!;
-        if (an.charCodeAt(0) === 0x78 && an.startsWith('xmlns') && (an.length === 5 || an.charCodeAt(5) === COLON)) {
-          isDecl[i] = true;
-          const uri = values[i]!.trim();
-          let prefix = '';
-          if (an.length === 5) {
-            if (declaredDefault) this.#fail('duplicate attribute xmlns', lt);
-            declaredDefault = true;
-          } else {
-            prefix = an.slice(6);
-            if (prefix === '' || prefix.indexOf(':') !== -1) this.#fail(`malformed attribute name ${an}`, lt);
-            if (uri === '') this.#fail(`the namespace prefix ${prefix} cannot be undeclared in XML 1.0`, lt);
-            if (seen === null) {
-              for (let k = declStart; k < this.#nsTop; k++) if (this.#nsPrefixes[k] === prefix) this.#fail(`duplicate attribute ${an}`, lt);
-            } else if (seen.has(prefix)) this.#fail(`duplicate attribute ${an}`, lt);
-            else seen.add(prefix);
-          }
-          const problem = nsPairProblem(prefix, uri);
-          if (problem !== '') this.#fail(problem, lt);
-          if (declarations === EMPTY_RECORD) declarations = {};
-          setProp(declarations, prefix, uri);
-          if (prefix === '') this.#defaultNs = uri;
-          else {
-            this.#nsPrefixes[this.#nsTop] = prefix;
-            this.#nsUris[this.#nsTop] = uri;
-            this.#nsTop++;
-          }
-        } else {
-          isDecl[i] = false;
-          regular++;
-        }
-      }
-      if (regular !== 0) {
-        if (seen !== null) seen.clear();
-        attributes = {};
-        raw = [];
-        const keys = this.#keys;
-        let nk = 0;
-        for (let i = 0; i < n; i++) {
-          if (isDecl[i]) continue;
-          const an = names[i]!;
-          const value = values[i]!;
-          const colon = an.indexOf(':');
-          let key = an;
-          if (colon !== -1) {
-            if (colon === 0 || colon === an.length - 1 || an.indexOf(':', colon + 1) !== -1) this.#fail(`malformed attribute name ${an}`, lt);
-            const uri = this.#resolve(an, colon);
-            if (uri === undefined) this.#fail(`unbound namespace prefix ${an.slice(0, colon)} (attribute ${an})`, lt);
-            key = `{${uri}}${an.slice(colon + 1)}`;
-          }
-          if (seen === null) {
-            for (let k = 0; k < nk; k++) if (keys[k] === key) this.#fail(`duplicate attribute ${an}`, lt);
-          } else if (seen.has(key)) this.#fail(`duplicate attribute ${an}`, lt);
-          else seen.add(key);
-          keys[nk++] = key;
-          setProp(attributes, key, value);
-          raw.push([an, value]);
-        }
-      }
-    }
-
-    let namespace: string;
-    if (local === name) namespace = this.#defaultNs;
-    else {
-      const colon = name.length - local.length - 1;
-      if (colon === 0 || local.length === 0 || local.indexOf(':') !== -1) this.#fail(`malformed element name ${name}`, lt);
-      if (colon === 5 && name.startsWith('xmlns')) this.#fail(`element <${name}> has the prefix xmlns`, lt);
-      const uri = this.#resolve(name, colon);
-      if (uri === undefined) this.#fail(`unbound namespace prefix ${name.slice(0, colon)} (element <${name}>)`, lt);
-      namespace = uri;
-    }
-    const cur = this.#current;
-    // Inside a subtree being built, children are set at the end tag: no empty array meanwhile.
-    const el = new XmlElement({ name, local, namespace, attributes, declarations, rawAttributes: raw, children: cur !== null ? PENDING_CHILDREN : undefined });
-
-    if (cur !== null) {
-      const kids = this.#kids;
-      if (this.#textOpen) {
-        kids[this.#kidTop++] = this.#pendingText;
-        this.#textOpen = false;
-        this.#pendingText = '';
-      }
-      el.parent = cur;
-      kids[this.#kidTop++] = el;
-      this.#kidMarks[depth] = this.#kidTop;
-      this.#current = el;
-      return;
-    }
-    const skeletons = this.#skeletons;
-    if (depth === 0) this.#root = el;
-    else el.parent = skeletons[depth - 1]!;
-    let build = depth >= this.#emitDepth;
-    if (!build && this.#onOpen !== undefined) build = this.#onOpen(el, skeletons) === true;
-    if (build) {
-      this.#current = el;
-      this.#buildRoot = el;
-      this.#kidTop = 0;
-      this.#kidMarks[depth] = 0;
-    } else skeletons.push(el);
-  }
-
-  #closeElement(): void {
-    const depth = --this.#depth;
-    this.#nsTop = this.#nsMarks[depth]!;
-    this.#defaultNs = this.#defaultMarks[depth]!;
-    if (depth === 0) this.#phase = AFTER_ROOT;
-    const cur = this.#current;
-    if (cur !== null) {
-      const kids = this.#kids;
-      if (this.#textOpen) {
-        kids[this.#kidTop++] = this.#pendingText;
-        this.#textOpen = false;
-        this.#pendingText = '';
-      }
-      const mark = this.#kidMarks[depth]!;
-      if (this.#kidTop > mark) {
-        // XmlElement.children is readonly for users; the parser sets it once, at the end tag.
-        (cur as { children: XmlNode[] }).children = kids.slice(mark, this.#kidTop);
-        this.#kidTop = mark;
-      } else if (cur.children === PENDING_CHILDREN) (cur as { children: XmlNode[] }).children = [];
-      if (cur !== this.#buildRoot) {
-        this.#current = cur.parent;
-        return;
-      }
-      this.#current = null;
-      this.#buildRoot = null;
-      // Forget the nodes of this subtree (the scratch array is reused, not reallocated).
-      if (kids.length > 256) kids.length = 0;
-      else kids.fill('');
-      this.#onSubtree(cur, this.#skeletons);
-      return;
-    }
-    const skeletons = this.#skeletons;
-    const el = skeletons.pop()!;
-    this.#onClose?.(el, skeletons);
-  }
-
   /** An end tag at s[lt]. */
   #endTag(s: string, lt: number, final: boolean): number {
     const len = s.length;
-    if (this.#depth === 0) this.#fail('end tag outside the root element', lt);
-    const open = this.#current ?? this.#skeletons[this.#skeletons.length - 1]!;
+    if (this.#builder.depth === 0) this.#fail('end tag outside the root element', lt);
+    const open = this.#builder.innermost()!;
     const name = open.name;
     let p = lt + 2;
     if (!s.startsWith(name, p)) {
@@ -1005,7 +754,7 @@ export class XmlStreamParser {
     while (p < len && (c = s.charCodeAt(p)) < 128 && (ASCII[c]! & WS) !== 0) p++;
     if (p >= len) return this.#incomplete('>', final, lt);
     if (c !== GT) this.#fail(`mismatched end tag, expected </${name}>`, p);
-    this.#closeElement();
+    this.#builder.closeElement();
     return p + 1;
   }
 
@@ -1030,18 +779,8 @@ export class XmlStreamParser {
       if (avail < 9) return this.#incomplete('', final, lt);
       const close = s.indexOf(']]>', lt + 9);
       if (close === -1) return this.#incomplete(']]>', final, lt);
-      if (this.#depth === 0) this.#fail('CDATA section outside the root element', lt);
-      const t = this.#decode(s, lt + 9, close, MODE_CDATA);
-      if (this.#current !== null) {
-        if (this.#textOpen) this.#pendingText += t;
-        else {
-          this.#pendingText = t;
-          this.#textOpen = true;
-        }
-      } else if (this.#onText !== undefined && t.length !== 0) {
-        const skeletons = this.#skeletons;
-        this.#onText(t, skeletons[skeletons.length - 1]!, skeletons);
-      }
+      if (this.#builder.depth === 0) this.#fail('CDATA section outside the root element', lt);
+      this.#builder.text(this.#decode(s, lt + 9, close, MODE_CDATA));
       return close + 3;
     }
     if (c === 0x44) {
