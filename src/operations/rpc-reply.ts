@@ -39,8 +39,10 @@ export class RPCReply {
   }
 
   /**
-   * The reply's bytes in the pieces they arrived in: no copy at all, for writing a large reply
-   * out as it is (`for (const piece of reply.chunks) out.write(piece)`).
+   * The reply's bytes as a list of Buffers, for writing a large reply out as it is
+   * (`for (const piece of reply.chunks) out.write(piece)`), without a copy. The session gathers
+   * a reply into one Buffer as it arrives, so this is `[bytes]`; the list form stays so that such
+   * code keeps working if replies are ever held in pieces again.
    */
   get chunks(): readonly Buffer[] {
     return this.#message?.pieces ?? [this.bytes];
