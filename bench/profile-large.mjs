@@ -71,13 +71,13 @@ function inclusive(test) {
 }
 const fn = (f, file) => (n) => n.callFrame.functionName === f && (file === undefined || n.callFrame.url.includes(file));
 const groups = [
-  ['ssh2: receive path (Protocol.parse: decrypt, packet handling, channel push)', fn('parse', 'ssh2/lib/protocol/Protocol.js')],
-  ['  of which ssh2 decryption (native decrypt)', (n) => n.callFrame.functionName === 'decrypt' && !n.callFrame.url],
+  // ssh2 hands each decrypted packet on synchronously: this includes the rows below it.
+  ['ssh2: receive path (Protocol.parse), including what it calls (the rows below)', fn('parse', 'ssh2/lib/protocol/Protocol.js')],
   ['framing: FrameDecoder.push (slicing only)', fn('push', 'framing.js')],
-  ['Buffer.concat (joining the chunks of the message)', fn('concat', 'buffer')],
-  ['Buffer toString / utf8Slice (bytes -> string)', (n) => ['toString', 'utf8Slice'].includes(n.callFrame.functionName) && (n.callFrame.url.includes('buffer') || !n.callFrame.url)],
+  ['copy of each piece into the receive buffer (_copyActual)', fn('_copyActual')],
+  ['rpc-error and ASCII checks as pieces arrive (MessageScan.push)', fn('push', 'message-scan.js')],
+  ['the string: Latin-1 / UTF-8 decoding (latin1Slice, utf8Slice)', (n) => ['latin1Slice', 'utf8Slice'].includes(n.callFrame.functionName)],
   ['findRoot (root start tag)', fn('findRoot')],
-  ['RPCReply.errors / includes("rpc-error") scan', (n) => n.callFrame.functionName === 'get errors' || (n.callFrame.functionName === 'includes' && !n.callFrame.url)],
   ['garbage collector', (n) => n.callFrame.functionName === '(garbage collector)'],
 ];
 console.log('\ninclusive time:');
