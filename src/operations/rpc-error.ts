@@ -22,9 +22,22 @@ export interface RPCErrorInfo {
   element: XmlElement;
 }
 
-/** Read every `<rpc-error>` child of a reply element. */
+/**
+ * Read every `<rpc-error>` of a reply element, in document order: its children, and those nested
+ * deeper, as ncclient finds them too (Junos, for one, reports errors and warnings inside
+ * operation results such as `<load-configuration-results>`). An `<rpc-error>` inside another
+ * one's `<error-info>` is part of that one, not another error.
+ */
 export function parseRpcErrors(reply: XmlElement): RPCErrorInfo[] {
-  return reply.childrenNamed('rpc-error', NETCONF_NS).map(parseRpcError);
+  const found: XmlElement[] = [];
+  const visit = (el: XmlElement): void => {
+    for (const child of el.elements) {
+      if (child.local === 'rpc-error' && child.namespace === NETCONF_NS) found.push(child);
+      else visit(child);
+    }
+  };
+  visit(reply);
+  return found.map(parseRpcError);
 }
 
 /** Read one `<rpc-error>` element. */

@@ -33,6 +33,22 @@ describe('parseRpcErrors', () => {
     assert.equal(e.element.child('error-path')?.inScopeNamespaces().get('t'), 'urn:t');
   });
 
+  it('finds rpc-errors nested in results too (Junos load-configuration-results), in document order, but not one inside another', () => {
+    const errors = errorsOf(
+      '<rpc-error><error-type>rpc</error-type><error-tag>first</error-tag><error-severity>warning</error-severity>' +
+        '<error-info><rpc-error><error-tag>inner</error-tag></rpc-error></error-info></rpc-error>' +
+        '<load-configuration-results><rpc-error><error-type>protocol</error-type><error-tag>nested</error-tag></rpc-error><ok/></load-configuration-results>' +
+        '<data><x xmlns="urn:other"><rpc-error>not NETCONF\'s</rpc-error></x></data>',
+    );
+    assert.deepEqual(
+      errors.map((e) => [e.tag, e.severity]),
+      [
+        ['first', 'warning'],
+        ['nested', 'error'],
+      ],
+    );
+  });
+
   it('leaves absent optional fields undefined, info empty, and severity defaults to error', () => {
     const [e] = errorsOf('<rpc-error><error-type>rpc</error-type><error-tag>unknown-element</error-tag></rpc-error>');
     assert.ok(e);
