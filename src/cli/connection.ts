@@ -6,8 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
-import { devNull } from 'node:os';
-import { BASE_1_0, BASE_1_1, connect, defaultKnownHostsFiles, SSHSession, SSHUnknownHostError, type ConnectOptions, type HostKeyInfo, type Manager } from '../index.js';
+import { BASE_1_0, BASE_1_1, connect, defaultKnownHostsFiles, SSHUnknownHostError, type ConnectOptions, type Manager } from '../index.js';
 import { ConnectError, UsageError, type ErrorContext } from './errors.js';
 import { acceptNewTarget, appendKnownHost, knownHostsLine, knownHostsName } from './host-keys.js';
 import type { Logger } from './log.js';
@@ -169,9 +168,8 @@ export async function openConnection(settings: ConnectionSettings, password: str
   } catch (err) {
     socket.destroy();
     if (err instanceof SSHUnknownHostError && err.reason !== 'unknown') {
-      // The library does not call unknownHostCb for a changed or revoked key, and its error
-      // carries only the MD5 fingerprint: look at the key again to show its SHA256 too.
-      errorContext.hostKey ??= await probeHostKey(host, port, Math.min(timeout, 10));
+      // The library does not call unknownHostCb for a changed or revoked key: its error has the key.
+      errorContext.hostKey ??= err.hostKey;
       errorContext.knownHostsFile = fileListing(host, port, [...settings.knownHosts, ...defaultKnownHostsFiles()]) ?? acceptTarget;
     }
     throw err;
@@ -190,38 +188,4 @@ function fileListing(host: string, port: number, files: readonly string[]): stri
       return false;
     }
   });
-}
-
-/**
- * The host key a server presents, by a second handshake that trusts nothing and stops before
- * authentication. Best effort: undefined when it fails.
- */
-export async function probeHostKey(host: string, port: number, timeout: number): Promise<HostKeyInfo | undefined> {
-  let info: HostKeyInfo | undefined;
-  let socket: Socket;
-  try {
-    socket = await openSocket(host, port, timeout);
-  } catch {
-    return undefined;
-  }
-  const session = new SSHSession();
-  session.loadKnownHosts(devNull); // an empty list: every key goes to the callback, which refuses it
-  await session
-    .connect({
-      host,
-      port,
-      sock: socket,
-      timeout,
-      username: 'host-key-probe',
-      allowAgent: false,
-      lookForKeys: false,
-      unknownHostCb: (_host, _md5, key) => {
-        info = key;
-        return false;
-      },
-    })
-    .catch(() => undefined);
-  await session.close();
-  socket.destroy();
-  return info;
 }

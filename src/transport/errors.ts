@@ -1,4 +1,5 @@
 import { NCClientError } from '../errors.js';
+import type { HostKeyInfo } from './host-key.js';
 
 /** Anything that went wrong below the RPC layer: the connection, SSH, framing, the hello. */
 export class TransportError extends NCClientError {}
@@ -43,22 +44,26 @@ export class SSHUnknownHostError extends SSHError {
   /** MD5 fingerprint of the key the server presented, colon-delimited hex. */
   readonly fingerprint: string;
   readonly reason: HostKeyRejection;
+  /** The key the server presented: type, MD5 and SHA256 fingerprints, blob (when known). */
+  readonly hostKey: HostKeyInfo | undefined;
 
-  constructor(host: string, fingerprint: string, reason: HostKeyRejection = 'unknown', message?: string) {
-    super(message ?? SSHUnknownHostError.describe(host, fingerprint, reason));
+  constructor(host: string, fingerprint: string, reason: HostKeyRejection = 'unknown', message?: string, hostKey?: HostKeyInfo) {
+    super(message ?? SSHUnknownHostError.describe(host, fingerprint, reason, hostKey));
     this.host = host;
     this.fingerprint = fingerprint;
     this.reason = reason;
+    this.hostKey = hostKey;
   }
 
-  private static describe(host: string, fingerprint: string, reason: HostKeyRejection): string {
+  private static describe(host: string, fingerprint: string, reason: HostKeyRejection, hostKey: HostKeyInfo | undefined): string {
+    const key = hostKey ? `${hostKey.type} ${hostKey.sha256}, MD5:${fingerprint}` : `MD5:${fingerprint}`;
     switch (reason) {
       case 'changed':
-        return `Host key for ${host} has CHANGED (server presented MD5:${fingerprint}, which differs from the known key): refusing to connect`;
+        return `Host key for ${host} has CHANGED (server presented ${key}, which differs from the known key): refusing to connect`;
       case 'revoked':
-        return `Host key for ${host} is marked @revoked in known_hosts (MD5:${fingerprint}): refusing to connect`;
+        return `Host key for ${host} is marked @revoked in known_hosts (${key}): refusing to connect`;
       default:
-        return `Unknown host key for ${host} (MD5:${fingerprint}): not in known_hosts and not accepted by unknownHostCb`;
+        return `Unknown host key for ${host} (${key}): not in known_hosts and not accepted by unknownHostCb`;
     }
   }
 }

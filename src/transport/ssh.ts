@@ -177,18 +177,18 @@ export class SSHSession extends Session {
       const status = this.#knownHosts.check(host, port, key);
       if (status === 'known') return verify(true);
       if (status === 'changed' || status === 'revoked') {
-        hostKeyError = new SSHUnknownHostError(host, info.md5, status);
+        hostKeyError = new SSHUnknownHostError(host, info.md5, status, undefined, info);
         return verify(false);
       }
       Promise.resolve()
         .then(() => unknownHostCb(host, info.md5, info))
         .then(
           (accepted) => {
-            if (accepted !== true) hostKeyError = new SSHUnknownHostError(host, info.md5, 'unknown');
+            if (accepted !== true) hostKeyError = new SSHUnknownHostError(host, info.md5, 'unknown', undefined, info);
             verify(accepted === true);
           },
           (err: unknown) => {
-            hostKeyError = new SSHUnknownHostError(host, info.md5, 'unknown', `unknownHostCb failed for ${host}: ${String(err)}`);
+            hostKeyError = new SSHUnknownHostError(host, info.md5, 'unknown', `unknownHostCb failed for ${host}: ${String(err)}`, info);
             verify(false);
           },
         );

@@ -153,8 +153,9 @@ describe('SSHSession against netconfd', () => {
 });
 
 describe('SSHSession host key verification against sshd', () => {
-  it('rejects an unknown host key by default, with the fingerprint ssh-keygen prints', async () => {
+  it('rejects an unknown host key by default, with the fingerprints ssh-keygen prints', async () => {
     const md5 = await sshKeygenFingerprint(server.hostKeys.ed25519, 'md5');
+    const sha256 = await sshKeygenFingerprint(server.hostKeys.ed25519, 'sha256');
     const session = new SSHSession();
     session.loadKnownHosts(await knownHostsFile('empty', ''));
     const { unknownHostCb: _accept, ...options } = passwordLogin();
@@ -164,6 +165,9 @@ describe('SSHSession host key verification against sshd', () => {
       assert.equal(err.host, '127.0.0.1');
       assert.equal(err.fingerprint, md5);
       assert.equal(err.reason, 'unknown');
+      assert.equal(err.hostKey?.type, 'ssh-ed25519');
+      assert.equal(err.hostKey?.sha256, sha256);
+      assert.ok(err.message.includes(sha256), err.message);
       assert.ok(err instanceof SSHError);
       return true;
     });
@@ -231,7 +235,7 @@ describe('SSHSession host key verification against sshd', () => {
     session.loadKnownHosts(file);
     await assert.rejects(
       session.connect(passwordLogin({ unknownHostCb: () => (asked = true) })),
-      (err: unknown) => err instanceof SSHUnknownHostError && err.reason === 'changed' && /CHANGED/.test(err.message),
+      (err: unknown) => err instanceof SSHUnknownHostError && err.reason === 'changed' && /CHANGED/.test(err.message) && err.hostKey?.type === 'ssh-ed25519' && err.message.includes(err.hostKey.sha256),
     );
     assert.equal(asked, false);
   });
