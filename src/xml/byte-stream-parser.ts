@@ -2,6 +2,7 @@ import { MalformedMessageError } from '../transport/errors.js';
 import type { XmlElement } from './element.js';
 import type { XmlStreamParserOptions } from './stream-parser.js';
 import { TreeBuilder } from './tree-builder.js';
+import { isWideNameChar, isWideNameStart, isXmlChar } from './xml-chars.js';
 
 /**
  * An incremental, namespace-aware XML parser that reads UTF-8 bytes directly: the byte-level
@@ -71,34 +72,6 @@ for (let c = 0x80; c < 0x100; c++) CLS[c]! |= TSPEC | ASPEC;
 CLS[AMP]! |= TSPEC | ASPEC;
 CLS[LT]! |= TSPEC | ASPEC;
 CLS[RBRACKET]! |= TSPEC;
-
-/** XML 1.0 (5th ed.) NameStartChar for a code point >= 0x80. */
-function isWideNameStart(c: number): boolean {
-  return (
-    (c >= 0xc0 && c <= 0xd6) ||
-    (c >= 0xd8 && c <= 0xf6) ||
-    (c >= 0xf8 && c <= 0x2ff) ||
-    (c >= 0x370 && c <= 0x37d) ||
-    (c >= 0x37f && c <= 0x1fff) ||
-    c === 0x200c ||
-    c === 0x200d ||
-    (c >= 0x2070 && c <= 0x218f) ||
-    (c >= 0x2c00 && c <= 0x2fef) ||
-    (c >= 0x3001 && c <= 0xd7ff) ||
-    (c >= 0xf900 && c <= 0xfdcf) ||
-    (c >= 0xfdf0 && c <= 0xfffd) ||
-    (c >= 0x10000 && c <= 0xeffff)
-  );
-}
-
-/** XML 1.0 (5th ed.) NameChar for a code point >= 0x80. */
-function isWideNameChar(c: number): boolean {
-  return isWideNameStart(c) || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040;
-}
-
-function isXmlChar(c: number): boolean {
-  return (c >= 0x20 && c <= 0xd7ff) || c === TAB || c === LF || c === CR || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
-}
 
 /** Returned by a token method when the token is not complete in the buffer yet. */
 const INCOMPLETE = -1;

@@ -1,6 +1,7 @@
 import { MalformedMessageError } from '../transport/errors.js';
 import type { XmlElement } from './element.js';
 import { TreeBuilder } from './tree-builder.js';
+import { isWideNameChar, isWideNameStart, isXmlChar } from './xml-chars.js';
 
 /**
  * A fast, incremental, namespace-aware XML parser specialised for NETCONF messages.
@@ -74,39 +75,18 @@ ASCII[TAB] = WS;
 ASCII[LF] = WS;
 ASCII[CR] = WS;
 
-/** XML 1.0 (5th ed.) NameStartChar for a code point >= 0x80. */
-function isWideNameStart(c: number): boolean {
-  return (
-    (c >= 0xc0 && c <= 0xd6) ||
-    (c >= 0xd8 && c <= 0xf6) ||
-    (c >= 0xf8 && c <= 0x2ff) ||
-    (c >= 0x370 && c <= 0x37d) ||
-    (c >= 0x37f && c <= 0x1fff) ||
-    c === 0x200c ||
-    c === 0x200d ||
-    (c >= 0x2070 && c <= 0x218f) ||
-    (c >= 0x2c00 && c <= 0x2fef) ||
-    (c >= 0x3001 && c <= 0xd7ff) ||
-    (c >= 0xf900 && c <= 0xfdcf) ||
-    (c >= 0xfdf0 && c <= 0xfffd) ||
-    (c >= 0x10000 && c <= 0xeffff) ||
-    c === 0x110000
-  );
-}
-
-/** XML 1.0 (5th ed.) NameChar for a code point >= 0x80. */
-function isWideNameChar(c: number): boolean {
-  return isWideNameStart(c) || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040;
-}
+/** What {@link wideCodeAt} returns for a high surrogate at the very end of a chunk. */
+const CUT_SURROGATE = 0x110000;
 
 /**
- * The code point at `i` (pairing surrogates), -1 for an unpaired surrogate, or 0x110000 (which
- * {@link isWideNameChar} accepts: the name is then incomplete) for a high surrogate ending `s`.
+ * The code point at `i` (pairing surrogates), -1 for an unpaired surrogate, or
+ * {@link CUT_SURROGATE} for a high surrogate ending `s` (a name scan takes it as a name character:
+ * the name is then incomplete).
  */
 function wideCodeAt(s: string, i: number, c: number): number {
   if (c < 0xd800 || c > 0xdfff) return c;
   if (c > 0xdbff) return -1;
-  if (i + 1 >= s.length) return 0x110000;
+  if (i + 1 >= s.length) return CUT_SURROGATE;
   const d = s.charCodeAt(i + 1);
   return d >= 0xdc00 && d <= 0xdfff ? 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00) : -1;
 }
@@ -123,7 +103,7 @@ function scanName(s: string, p: number, end: number): number {
     p++;
   } else {
     const cp = wideCodeAt(s, p, c);
-    if (!isWideNameStart(cp)) return p;
+    if (cp !== CUT_SURROGATE && !isWideNameStart(cp)) return p;
     p += cp > 0xffff ? 2 : 1;
   }
   while (p < end) {
@@ -133,7 +113,7 @@ function scanName(s: string, p: number, end: number): number {
       p++;
     } else {
       const cp = wideCodeAt(s, p, c);
-      if (!isWideNameChar(cp)) return p;
+      if (cp !== CUT_SURROGATE && !isWideNameChar(cp)) return p;
       p += cp > 0xffff ? 2 : 1;
     }
   }
@@ -181,10 +161,6 @@ const WS_STRINGS: string[] = new Array<string>(WS_CACHE_MAX + 1).fill('');
  */
 const TEXT_SPECIAL = /[^\t\n\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\ud7ff\ue000-\ufffd]/g;
 const ATTR_SPECIAL = /[^\x20-\x25\x27-\x3b\x3d-\ud7ff\ue000-\ufffd]/g;
-
-function isXmlChar(c: number): boolean {
-  return (c >= 0x20 && c <= 0xd7ff) || c === TAB || c === LF || c === CR || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
-}
 
 const XML_DECL =
   /^[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*$/;

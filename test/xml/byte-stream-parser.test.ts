@@ -4,60 +4,11 @@ import { MalformedMessageError } from '../../src/transport/errors.js';
 import { XmlElement } from '../../src/xml/element.js';
 import { ByteStreamParser } from '../../src/xml/byte-stream-parser.js';
 import { XmlStreamParser, type XmlStreamParserOptions } from '../../src/xml/stream-parser.js';
+import { assertSameTree, describeOutcome, genDocument, IANAIFT, IF, mutate, mutateBytes, NC, outcome, Random } from '../helpers/xml-documents.js';
 
 // ---------------------------------------------------------------------------------------------
-// Helpers: a seeded PRNG, two parsers run side by side, their event logs compared
+// Helpers: two parsers run side by side, their event logs compared
 // ---------------------------------------------------------------------------------------------
-
-const NC = 'urn:ietf:params:xml:ns:netconf:base:1.0';
-const IF = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
-const IANAIFT = 'urn:ietf:params:xml:ns:yang:iana-if-type';
-
-/** mulberry32 in [0, 1), with a few conveniences. */
-class Random {
-  #a: number;
-  constructor(seed: number) {
-    this.#a = seed >>> 0;
-  }
-  next(): number {
-    this.#a = (this.#a + 0x6d2b79f5) >>> 0;
-    let t = this.#a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-}
-
-/** Same names, namespaces, attributes (order too), declarations, raw attributes, children, parent links. */
-function assertSameTree(actual: XmlElement, expected: XmlElement, where = ''): void {
-  const at = `${where}/${expected.name}`;
-  assert.equal(actual.name, expected.name, `name at ${at}`);
-  assert.equal(actual.local, expected.local, `local at ${at}`);
-  assert.equal(actual.namespace, expected.namespace, `namespace at ${at}`);
-  assert.deepEqual(Object.entries(actual.attributes), Object.entries(expected.attributes), `attributes at ${at}`);
-  assert.deepEqual(Object.entries(actual.declarations), Object.entries(expected.declarations), `declarations at ${at}`);
-  assert.deepEqual(actual.rawAttributes.map((a) => [...a]), expected.rawAttributes.map((a) => [...a]), `raw attributes at ${at}`);
-  assert.equal(actual.children.length, expected.children.length, `number of children at ${at}`);
-  for (let i = 0; i < expected.children.length; i++) {
-    const a = actual.children[i]!;
-    const e = expected.children[i]!;
-    if (typeof e === 'string') assert.equal(a, e, `text child ${i} at ${at}`);
-    else {
-      assert.ok(typeof a !== 'string', `child ${i} at ${at} should be an element`);
-      assert.equal(a.parent, actual, `parent link of child ${i} at ${at}`);
-      assertSameTree(a, e, at);
-    }
-  }
-}
 
 type Event =
   | { kind: 'subtree'; el: XmlElement; path: string[] }
@@ -165,152 +116,6 @@ function isValidUtf8(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-type Outcome = { ok: true; log: Log } | { ok: false; error: unknown };
-function outcome(parse: () => Log): Outcome {
-  try {
-    return { ok: true, log: parse() };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Random documents (compact version of the generator of stream-parser.test.ts)
-// ---------------------------------------------------------------------------------------------
-
-const LOCALS = ['a', 'b', 'data', 'interface', 'name', 'type', 'x-y', 'x.y', '_u', 'é', 'ñame', 'データ', '\u{10000}v', 'z9', 'A', 'ietf-interfaces', 'a\u0300b', 'k·l'];
-const PREFIXES = ['p', 'q', 'nc', 'ianaift', 'if', 'é', 'x-1'];
-const URIS = [NC, IF, IANAIFT, 'urn:x', 'urn:y', 'http://example.com/ns#a?b=c&d', 'urn:😀', ' urn:padded '];
-const WORDS = ['eth0', 'ge-0/0/1', 'ianaift:ethernetCsmacd', 'true', '1500', 'a b', 'é', 'ü€', '😀', '𝄞', '\u{10FFFF}', '\u{FEFF}', '>', ']', ']]', '"', "'", '=', '/', '?', '-', '--', '\t', '\n', '\r\n', '\r', '  ', 'a long value of more than 13 characters'];
-const ENTITIES = ['&amp;', '&lt;', '&gt;', '&quot;', '&apos;', '&#65;', '&#x41;', '&#x1F600;', '&#128512;', '&#10;', '&#13;', '&#9;', '&#x20;', '&#0032;', '&#xe9;'];
-
-/** Text with entities, astral characters, line ends; never `]]>`. */
-function genText(r: Random, max = 6): string {
-  let out = '';
-  for (let n = 1 + r.int(max); n > 0; n--) out += r.chance(0.3) ? r.pick(ENTITIES) : r.pick(WORDS);
-  if (out.endsWith(']')) out += '.';
-  return out.replace(/]]>/g, ']]&gt;');
-}
-
-/** A random well-formed document. */
-function genDocument(r: Random, maxDepth: number, maxChildren: number): string {
-  const misc = (): string => r.pick(['', '', ' ', '\n', '\r\n', `<!--${genText(r, 3).replace(/-/g, '')}-->`, '<?app x="1"?>', '<?app?>']);
-  const element = (depth: number, scope: Map<string, string>): string => {
-    const inner = new Map(scope);
-    const attrs: string[] = [];
-    const q = (): string => (r.chance(0.7) ? '"' : "'");
-    if (r.chance(0.3)) {
-      const quote = q();
-      attrs.push(`xmlns=${quote}${(r.chance(0.15) ? '' : r.pick(URIS)).replace(/&/g, '&amp;')}${quote}`);
-    }
-    for (let i = r.int(3); i > 0; i--) {
-      const prefix = r.pick(PREFIXES);
-      if (attrs.some((a) => a.startsWith(`xmlns:${prefix}=`))) continue;
-      const uri = r.pick(URIS);
-      const quote = q();
-      attrs.push(`xmlns:${prefix}=${quote}${uri.replace(/&/g, '&amp;')}${quote}`);
-      inner.set(prefix, uri.trim());
-    }
-    if (r.chance(0.05)) attrs.push('xmlns:xml="http://www.w3.org/XML/1998/namespace"');
-    const seen = new Set<string>();
-    for (let i = r.int(4); i > 0; i--) {
-      const local = r.pick(LOCALS);
-      let name = local;
-      let expanded = local;
-      const roll = r.next();
-      if (roll < 0.3 && inner.size > 0) {
-        const prefix = r.pick([...inner.keys()]);
-        name = `${prefix}:${local}`;
-        expanded = `{${inner.get(prefix)}}${local}`;
-      } else if (roll < 0.35) {
-        name = `xml:${local}`;
-        expanded = `{xml}${local}`;
-      }
-      if (seen.has(expanded)) continue;
-      seen.add(expanded);
-      const quote = q();
-      const value = genText(r, 4).replace(quote === '"' ? /"/g : /'/g, quote === '"' ? '&quot;' : '&apos;');
-      attrs.push(`${name}${r.pick(['', ' '])}=${r.pick(['', '\n'])}${quote}${value}${quote}`);
-    }
-    for (let i = attrs.length - 1; i > 0; i--) {
-      const j = r.int(i + 1);
-      [attrs[i], attrs[j]] = [attrs[j]!, attrs[i]!];
-    }
-    const prefixes = [...inner.keys()];
-    const local = r.pick(LOCALS);
-    const name = prefixes.length > 0 && r.chance(0.4) ? `${r.pick(prefixes)}:${local}` : local;
-    const open = `<${name}${attrs.map((a) => `${r.pick([' ', '\n\t', '  ', '\r\n'])}${a}`).join('')}${r.pick(['', '', ' ', '\r\n'])}`;
-    const nChildren = depth >= maxDepth ? 0 : r.int(maxChildren + 1);
-    if (nChildren === 0 && r.chance(0.5)) return `${open}/>`;
-    let content = '';
-    for (let i = 0; i < nChildren; i++) {
-      const roll = r.next();
-      if (roll < 0.45) content += element(depth + 1, inner);
-      else if (roll < 0.75) content += genText(r);
-      else if (roll < 0.83) content += `<![CDATA[${r.chance(0.2) ? '' : genText(r).replace(/&/g, '& <')}]]>`;
-      else if (roll < 0.9) content += `<!--${r.chance(0.2) ? '' : genText(r, 3).replace(/-/g, ' - ').replace(/&/g, '&amp')}-->`;
-      else if (roll < 0.95) content += `<?pi-${r.int(9)} ${genText(r, 2).replace(/\?>/g, '? >')}?>`;
-      else content += r.pick(['', ' ', '\n  ', '\r\n\t']);
-    }
-    return `${open}>${content}</${name}${r.chance(0.1) ? ' \n' : ''}>`;
-  };
-  let doc = r.chance(0.1) ? '\uFEFF' : '';
-  if (r.chance(0.3)) doc += r.pick(['<?xml version="1.0"?>', "<?xml version='1.0' encoding='UTF-8'?>", '<?xml version="1.0" encoding="utf-8" standalone="no"?>', '<?xml version="1.1"?>']);
-  doc += misc() + misc() + element(0, new Map()) + misc() + misc();
-  return doc;
-}
-
-const MUTATION_CHARS = [
-  '<', '>', '&', ';', '"', "'", '=', '/', '!', '?', '-', ']', '[', ':', ' ', '\t', '\r', '\n', 'a', '1', '#', 'x', 'é', '€', '😀', '\u0000', '\u0001', '\u001f', '\uFFFE', '\uFEFF',
-  'xmlns', 'xmlns:p', 'xml:', '<!--', '-->', '<![CDATA[', ']]>', '<?', '?>', '<?xml version="1.0"?>', '<!DOCTYPE', '&amp;', '&#0;', '&#xD800;', '</', '/>',
-];
-
-/** 1 to 3 edits of the text: replace, insert, delete, truncate, duplicate a slice, swap. */
-function mutate(doc: string, r: Random): string {
-  let out = doc;
-  for (let k = 1 + r.int(3); k > 0; k--) {
-    const at = r.int(out.length + 1);
-    switch (r.int(6)) {
-      case 0:
-        out = out.slice(0, at) + r.pick(MUTATION_CHARS) + out.slice(at + 1);
-        break;
-      case 1:
-        out = out.slice(0, at) + r.pick(MUTATION_CHARS) + out.slice(at);
-        break;
-      case 2:
-        out = out.slice(0, at) + out.slice(at + 1 + r.int(3));
-        break;
-      case 3:
-        out = out.slice(0, at);
-        break;
-      case 4: {
-        const from = r.int(out.length + 1);
-        out = out.slice(0, at) + out.slice(from, from + r.int(20)) + out.slice(at);
-        break;
-      }
-      default: {
-        const b = r.int(out.length);
-        const chars = [...out];
-        if (at < chars.length && b < chars.length) [chars[at], chars[b]] = [chars[b]!, chars[at]!];
-        out = chars.join('');
-      }
-    }
-  }
-  // (lone surrogates would only become U+FFFD in UTF-8)
-  return out.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '?');
-}
-
-/** Random byte edits of the UTF-8 encoding (often invalid UTF-8), sometimes truncated. */
-function mutateBytes(bytes: Buffer, r: Random): Buffer {
-  const out = Buffer.from(bytes);
-  for (let k = 1 + r.int(4); k > 0; k--) {
-    const at = r.int(out.length);
-    if (r.chance(0.5)) out[at] = r.int(256);
-    else out[at] = out[at]! ^ (1 << r.int(8));
-  }
-  return r.chance(0.2) ? out.subarray(0, r.int(out.length + 1)) : out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -465,12 +270,12 @@ describe('ByteStreamParser: malformed input', () => {
     for (let seed = 5000; seed < 5000 + FUZZ_ITERATIONS; seed++) {
       const r = new Random(seed);
       const base = genDocument(r, 3, 4);
-      const bytes = r.chance(0.35) ? mutateBytes(Buffer.from(base, 'utf8'), r) : Buffer.from(mutate(base, r), 'utf8');
+      const bytes = r.chance(0.35) ? mutateBytes(Buffer.from(base, 'utf8'), r) : Buffer.from(mutate(base, r, { wellFormed: true }), 'utf8');
       const depth = r.int(3);
       const sizes = randomSizes(r);
       tally.total++;
       const actual = outcome(() => byteParse(bytes, sizes, depth));
-      if (!actual.ok) assert.ok(actual.error instanceof MalformedMessageError, `seed ${seed}: threw ${String(actual.error)}`);
+      if (!actual.ok) assert.ok(actual.malformed, `seed ${seed}: threw ${String(actual.error)}`);
       if (!isValidUtf8(bytes)) {
         tally.invalidUtf8++;
         assert.equal(actual.ok, false, `seed ${seed}: invalid UTF-8 accepted: ${bytes.toString('hex')}`);
@@ -481,11 +286,11 @@ describe('ByteStreamParser: malformed input', () => {
       assert.equal(
         actual.ok,
         expected.ok,
-        `seed ${seed}: XmlStreamParser ${expected.ok ? 'accepts' : `refuses (${String(expected.error)})`}, ByteStreamParser ${actual.ok ? 'accepts' : `refuses (${String(actual.error)})`}: ${JSON.stringify(text)}`,
+        `seed ${seed}: XmlStreamParser ${describeOutcome(expected)}, ByteStreamParser ${describeOutcome(actual)}: ${JSON.stringify(text)}`,
       );
       if (actual.ok && expected.ok) {
         tally.bothAccepted++;
-        assertSameLog(actual.log, expected.log, `seed ${seed}`);
+        assertSameLog(actual.value, expected.value, `seed ${seed}`);
       } else tally.bothRefused++;
     }
     t.diagnostic(JSON.stringify(tally));

@@ -4,85 +4,11 @@ import { MalformedMessageError } from '../../src/transport/errors.js';
 import { XmlElement } from '../../src/xml/element.js';
 import { parseXml } from '../../src/xml/parse.js';
 import { parseXmlFast, XmlStreamParser } from '../../src/xml/stream-parser.js';
+import { assertSameTree, describeOutcome, genDocument, IANAIFT, IF, mutate, mutateEncoded, NC, outcome, Random } from '../helpers/xml-documents.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-const NC = 'urn:ietf:params:xml:ns:netconf:base:1.0';
-const IF = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
-const IANAIFT = 'urn:ietf:params:xml:ns:yang:iana-if-type';
-
-/** mulberry32: a small seeded PRNG, [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Random {
-  readonly next: () => number;
-  constructor(seed: number) {
-    this.next = prng(seed);
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)]!;
-  }
-}
-
-/**
- * Assert two trees are the same: names, namespaces, attributes (keys, values, order), declarations,
- * raw attributes, children (text runs and elements, in order) and parent links within the tree.
- */
-function assertSameTree(actual: XmlElement, expected: XmlElement, where = ''): void {
-  const at = `${where}/${expected.name}`;
-  assert.equal(actual.name, expected.name, `name at ${at}`);
-  assert.equal(actual.local, expected.local, `local at ${at}`);
-  assert.equal(actual.namespace, expected.namespace, `namespace at ${at}`);
-  assert.deepEqual(Object.entries(actual.attributes), Object.entries(expected.attributes), `attributes at ${at}`);
-  assert.deepEqual(Object.entries(actual.declarations), Object.entries(expected.declarations), `declarations at ${at}`);
-  assert.deepEqual(
-    actual.rawAttributes.map((a) => [...a]),
-    expected.rawAttributes.map((a) => [...a]),
-    `raw attributes at ${at}`,
-  );
-  assert.equal(actual.children.length, expected.children.length, `number of children at ${at}`);
-  for (let i = 0; i < expected.children.length; i++) {
-    const a = actual.children[i]!;
-    const e = expected.children[i]!;
-    if (typeof e === 'string') assert.equal(a, e, `text child ${i} at ${at}`);
-    else {
-      assert.ok(typeof a !== 'string', `child ${i} at ${at} should be an element`);
-      assert.equal(a.parent, actual, `parent link of child ${i} at ${at}`);
-      assertSameTree(a, e, at);
-    }
-  }
-}
-
-type Outcome = { ok: true; root: XmlElement } | { ok: false; malformed: boolean; error: unknown };
-
-function describeOutcome(o: Outcome): string {
-  return o.ok ? 'accepts' : `refuses (${String(o.error)})`;
-}
-
-function outcome(parse: () => XmlElement): Outcome {
-  try {
-    return { ok: true, root: parse() };
-  } catch (error) {
-    return { ok: false, malformed: error instanceof MalformedMessageError, error };
-  }
-}
 
 interface Emitted {
   element: XmlElement;
@@ -609,108 +535,6 @@ describe('malformed documents (hand-written)', () => {
 // (b) Randomly generated documents
 // ---------------------------------------------------------------------------------------------
 
-const LOCALS = ['a', 'b', 'data', 'interface', 'name', 'type', 'x-y', 'x.y', '_u', 'é', 'ñame', 'データ', '\u{10000}v', 'z9', 'A', 'ietf-interfaces', 'a\u0300b', 'k·l'];
-const PREFIXES = ['p', 'q', 'nc', 'ianaift', 'if', 'é', 'x-1'];
-const URIS = [NC, IF, IANAIFT, 'urn:x', 'urn:y', 'http://example.com/ns#a?b=c&d', 'urn:😀', ' urn:padded '];
-const WORDS = ['eth0', 'ge-0/0/1', 'ianaift:ethernetCsmacd', 'true', '1500', 'a b', 'é', '😀', '𝄞', '\u{10FFFF}', '>', ']', ']]', '"', "'", '=', '/', '?', '-', '--', '\t', '\n', '\r\n', '\r', '  '];
-const ENTITIES = ['&amp;', '&lt;', '&gt;', '&quot;', '&apos;', '&#65;', '&#x41;', '&#x1F600;', '&#128512;', '&#10;', '&#13;', '&#9;', '&#x20;', '&#0032;'];
-
-/** Text with entities, astral characters, line ends; never `]]>`, not even next to other text. */
-function genText(r: Random, max = 6): string {
-  let out = '';
-  const n = 1 + r.int(max);
-  for (let i = 0; i < n; i++) {
-    out += r.chance(0.3) ? r.pick(ENTITIES) : r.pick(WORDS);
-  }
-  if (out.endsWith(']')) out += '.';
-  return out.replace(/]]>/g, ']]&gt;');
-}
-
-/** An attribute value (quoted with `q`) encoding random text. */
-function genAttrValue(r: Random, q: string): string {
-  const raw = genText(r, 4);
-  return raw.replace(q === '"' ? /"/g : /'/g, q === '"' ? '&quot;' : '&apos;');
-}
-
-function ws(r: Random): string {
-  return r.pick(['', '', ' ', '\n  ', '\t', '\r\n', '  \n    ']);
-}
-
-/** A random valid document, as saxes reads it. */
-function genDocument(r: Random, maxDepthAllowed: number, maxChildren: number): string {
-  const misc = (): string => r.pick(['', '', ' ', '\n', `<!--${genText(r, 3).replace(/-/g, '')}-->`, '<?app x="1"?>', '<?app?>']);
-  const element = (depth: number, scope: Map<string, string>): string => {
-    const local = r.pick(LOCALS);
-    const inner = new Map(scope);
-    const attrs: string[] = [];
-    const q = (): string => (r.chance(0.7) ? '"' : "'");
-    // Namespace declarations.
-    if (r.chance(0.3)) {
-      const quote = q();
-      const uri = r.chance(0.15) ? '' : r.pick(URIS);
-      attrs.push(`xmlns=${quote}${uri.replace(/&/g, '&amp;')}${quote}`);
-    }
-    const declared = new Set<string>();
-    for (let i = r.int(3); i > 0; i--) {
-      const prefix = r.pick(PREFIXES);
-      if (declared.has(prefix)) continue;
-      declared.add(prefix);
-      const uri = r.pick(URIS);
-      const quote = q();
-      attrs.push(`xmlns:${prefix}=${quote}${uri.replace(/&/g, '&amp;')}${quote}`);
-      inner.set(prefix, uri.trim());
-    }
-    if (r.chance(0.05)) attrs.push('xmlns:xml="http://www.w3.org/XML/1998/namespace"');
-    // Attributes, unique by expanded name.
-    const seen = new Set<string>();
-    for (let i = r.int(4); i > 0; i--) {
-      const attrLocal = r.pick(LOCALS);
-      let name = attrLocal;
-      let expanded = attrLocal;
-      const roll = r.next();
-      if (roll < 0.3 && inner.size > 0) {
-        const prefix = r.pick([...inner.keys()]);
-        name = `${prefix}:${attrLocal}`;
-        expanded = `{${inner.get(prefix)}}${attrLocal}`;
-      } else if (roll < 0.35) {
-        name = `xml:${attrLocal}`;
-        expanded = `{xml}${attrLocal}`;
-      }
-      if (seen.has(expanded)) continue;
-      seen.add(expanded);
-      const quote = q();
-      attrs.push(`${name}=${quote}${genAttrValue(r, quote)}${quote}`);
-    }
-    // Shuffle (declarations may come after the attributes that use them).
-    for (let i = attrs.length - 1; i > 0; i--) {
-      const j = r.int(i + 1);
-      [attrs[i], attrs[j]] = [attrs[j]!, attrs[i]!];
-    }
-    const prefixes = [...inner.keys()];
-    const name = prefixes.length > 0 && r.chance(0.4) ? `${r.pick(prefixes)}:${local}` : local;
-    const open = `<${name}${attrs.map((a) => `${r.pick([' ', '\n\t', '  '])}${a}`).join('')}${r.pick(['', '', ' ', '\r\n'])}`;
-    const nChildren = depth >= maxDepthAllowed ? 0 : r.int(maxChildren + 1);
-    if (nChildren === 0 && r.chance(0.5)) return `${open}/>`;
-    let content = '';
-    for (let i = 0; i < nChildren; i++) {
-      const roll = r.next();
-      if (roll < 0.45) content += element(depth + 1, inner);
-      else if (roll < 0.75) content += genText(r);
-      else if (roll < 0.83) content += `<![CDATA[${r.chance(0.2) ? '' : genText(r).replace(/&/g, '& <')}]]>`;
-      else if (roll < 0.9) content += `<!--${r.chance(0.2) ? '' : genText(r, 3).replace(/-/g, ' - ').replace(/&/g, '&amp')}-->`;
-      else if (roll < 0.95) content += `<?pi-${r.int(9)} ${genText(r, 2).replace(/\?>/g, '? >')}?>`;
-      else content += ws(r);
-    }
-    return `${open}>${content}</${name}${r.chance(0.1) ? ' \n' : ''}>`;
-  };
-  let doc = r.chance(0.05) ? '\uFEFF' : '';
-  if (r.chance(0.3)) doc += r.pick(['<?xml version="1.0"?>', "<?xml version='1.0' encoding='UTF-8'?>", '<?xml version="1.0" encoding="utf-8" standalone="no"?>']);
-  doc += misc() + misc();
-  doc += element(0, new Map());
-  doc += misc() + misc();
-  return doc;
-}
-
 describe('random documents: parseXmlFast and XmlStreamParser against parseXml', () => {
   it('small documents, fed whole and split at every position, emitted at every depth', { timeout: 300_000 }, (t) => {
     let docs = 0;
@@ -757,59 +581,6 @@ describe('random documents: parseXmlFast and XmlStreamParser against parseXml', 
 // (c) Fuzzed malformed input
 // ---------------------------------------------------------------------------------------------
 
-const MUTATION_CHARS = [
-  '<', '>', '&', ';', '"', "'", '=', '/', '!', '?', '-', ']', '[', ':', ' ', '\t', '\r', '\n', 'a', '1', '#', 'x', 'é', '\u0000', '\u0001', '\u001f', '\uFFFE', '\uFEFF', '\uD800', '\uDC00', '😀', 'xmlns', 'xmlns:p',
-  '<!--', '-->', '<![CDATA[', ']]>', '<?', '?>', '<!DOCTYPE', '&amp;', '&#0;', '</', '/>',
-];
-
-function mutate(doc: string, r: Random): string {
-  let out = doc;
-  for (let k = 1 + r.int(3); k > 0; k--) {
-    const at = r.int(out.length + 1);
-    switch (r.int(6)) {
-      case 0: // replace a code unit
-        out = out.slice(0, at) + r.pick(MUTATION_CHARS) + out.slice(at + 1);
-        break;
-      case 1: // insert
-        out = out.slice(0, at) + r.pick(MUTATION_CHARS) + out.slice(at);
-        break;
-      case 2: // delete a few code units
-        out = out.slice(0, at) + out.slice(at + 1 + r.int(3));
-        break;
-      case 3: // truncate
-        out = out.slice(0, at);
-        break;
-      case 4: {
-        // duplicate a slice somewhere else
-        const from = r.int(out.length + 1);
-        out = out.slice(0, at) + out.slice(from, from + r.int(20)) + out.slice(at);
-        break;
-      }
-      default: {
-        // swap two code units
-        const b = r.int(out.length);
-        if (at < out.length) {
-          const chars = out.split('');
-          [chars[at], chars[b]] = [chars[b]!, chars[at]!];
-          out = chars.join('');
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** Random byte mutations of the UTF-8 encoding, decoded back (invalid sequences become U+FFFD). */
-function mutateBytes(doc: string, r: Random): string {
-  const bytes = Buffer.from(doc, 'utf8');
-  for (let k = 1 + r.int(4); k > 0; k--) {
-    const at = r.int(bytes.length);
-    if (r.chance(0.5)) bytes[at] = r.int(256);
-    else bytes[at] = bytes[at]! ^ (1 << r.int(8));
-  }
-  return new TextDecoder().decode(bytes.subarray(0, r.chance(0.2) ? r.int(bytes.length + 1) : bytes.length));
-}
-
 /** Why the two parsers may disagree on `doc` (accepted categories), or undefined. */
 function acceptedDifference(doc: string): string | undefined {
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(doc)) return 'unpaired surrogate';
@@ -826,7 +597,7 @@ describe('fuzzed malformed input', () => {
     for (let seed = 5000; seed < 5000 + FUZZ_ITERATIONS; seed++) {
       const r = new Random(seed);
       const base = genDocument(r, 3, 4);
-      const doc = r.chance(0.3) ? mutateBytes(base, r) : mutate(base, r);
+      const doc = r.chance(0.3) ? mutateEncoded(base, r) : mutate(base, r);
       tally.total++;
       const expected = outcome(() => parseXml(doc));
       const actual = outcome(() => parseXmlFast(doc));
@@ -850,8 +621,8 @@ describe('fuzzed malformed input', () => {
       }
       if (expected.ok && actual.ok) {
         tally.bothAccepted++;
-        if (acceptedDifference(doc) === undefined) assertSameTree(actual.root, expected.root, `seed ${seed}`);
-        if (streamed.ok) assertSameTree(streamed.root, actual.root, `seed ${seed} streamed`);
+        if (acceptedDifference(doc) === undefined) assertSameTree(actual.value, expected.value, `seed ${seed}`);
+        if (streamed.ok) assertSameTree(streamed.value, actual.value, `seed ${seed} streamed`);
       } else tally.bothRefused++;
     }
     t.diagnostic(
