@@ -5,11 +5,12 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TestServer } from '../integration/test-server.js';
-import { publicKeyLine } from '../integration/test-server.js';
+import { after, before } from 'node:test';
+import { publicKeyLine, startTestServer, type TestServer } from '../integration/test-server.js';
 
 /** Repository root, from build/test/cli/. */
 export const REPO = (() => {
@@ -112,3 +113,41 @@ export function interfaceXml(name: string, extra = ''): string {
 }
 
 export const IF_NS = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
+
+/** What {@link cliSuite} sets up for one test file. */
+export interface CliSuite {
+  /** The file's work directory (also the CLI's HOME). */
+  readonly work: string;
+  /** Run `netconf` against the suite's server, trusting its host key. */
+  netconf(args: readonly string[], options?: CliOptions): Promise<CliResult>;
+  /** Start `netconf` against the suite's server in the background. */
+  background(args: readonly string[]): ReturnType<typeof startCli>;
+}
+
+/**
+ * For one CLI test file: a netconfd test server and a work directory, created before its tests
+ * and removed after them, and `netconf` runners that reach that server with its host key trusted.
+ */
+export function cliSuite(name: string): CliSuite {
+  let server: TestServer | undefined;
+  let work = '';
+  let env: NodeJS.ProcessEnv = {};
+  let knownHosts = '';
+  before(async () => {
+    server = await startTestServer(name);
+    work = await mkdtemp(join(tmpdir(), `netconf-${name}-`));
+    knownHosts = await trustedKnownHosts(server, join(work, 'known_hosts'));
+    env = serverEnv(server, work);
+  });
+  after(async () => {
+    await server?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+  return {
+    get work() {
+      return work;
+    },
+    netconf: (args, options = {}) => runCli([...args, '--known-hosts', knownHosts], { env, ...options }),
+    background: (args) => startCli([...args, '--known-hosts', knownHosts], { env }),
+  };
+}

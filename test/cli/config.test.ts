@@ -4,33 +4,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../integration/test-server.js';
-import { IF_NS, interfaceXml, runCli, serverEnv, trustedKnownHosts, type CliOptions, type CliResult } from './cli-helpers.js';
+import { describe, it } from 'node:test';
+import { cliSuite, IF_NS, interfaceXml } from './cli-helpers.js';
 
-let server: TestServer;
-let work: string;
-let env: NodeJS.ProcessEnv;
-let knownHosts: string;
-
-before(async () => {
-  server = await startTestServer('cli-config');
-  work = await mkdtemp(join(tmpdir(), 'netconf-cli-config-'));
-  knownHosts = await trustedKnownHosts(server, join(work, 'known_hosts'));
-  env = serverEnv(server, work);
-});
-
-after(async () => {
-  await server?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
-
-function netconf(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  return runCli([...args, '--known-hosts', knownHosts], { env, ...options });
-}
+const suite = cliSuite('cli-config');
+const netconf = suite.netconf;
 
 const IF_FILTER = `<interfaces xmlns="${IF_NS}"/>`;
 
@@ -56,7 +36,7 @@ describe('netconf against netconfd: configuration', () => {
   });
 
   it('edit-config FILE --lock --commit: locks, edits, commits, unlocks in one session', async () => {
-    const file = join(work, 'eth2.xml');
+    const file = join(suite.work, 'eth2.xml');
     await writeFile(file, `<?xml version="1.0"?>\n<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">${interfaceXml('eth2')}</config>\n`);
     const r = await netconf(['edit-config', file, '--lock', '--commit']);
     assert.equal(r.code, 0, r.stderr);
@@ -79,7 +59,7 @@ describe('netconf against netconfd: configuration', () => {
   });
 
   it('get-config with an XPath filter (--xpath, --ns) and as JSON; get with --filter-file', async () => {
-    const filterFile = join(work, 'filter.xml');
+    const filterFile = join(suite.work, 'filter.xml');
     await writeFile(filterFile, `<interfaces xmlns="${IF_NS}"><interface><name>eth2</name></interface></interfaces>`);
     const [xpath, json, get] = await Promise.all([
       netconf(['get-config', '--xpath', "/if:interfaces/if:interface[if:name='eth1']/if:description", '--ns', `if=${IF_NS}`]),
@@ -157,7 +137,7 @@ describe('netconf against netconfd: configuration', () => {
   });
 
   it('get-schema prints a module, --output writes name@revision.yang', async () => {
-    const dir = join(work, 'yang');
+    const dir = join(suite.work, 'yang');
     const [printed, written] = await Promise.all([netconf(['get-schema', 'toaster']), netconf(['get-schema', 'toaster', '--output', dir])]);
     assert.equal(printed.code, 0, printed.stderr);
     assert.match(printed.stdout, /^module toaster \{\n/);

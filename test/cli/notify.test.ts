@@ -3,37 +3,12 @@
  * commit, clean end on SIGINT / SIGTERM), kill-session, a lock held by another session.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../integration/test-server.js';
-import { interfaceXml, runCli, serverEnv, startCli, trustedKnownHosts, waitFor, type CliOptions, type CliResult } from './cli-helpers.js';
+import { describe, it } from 'node:test';
+import { cliSuite, interfaceXml, waitFor } from './cli-helpers.js';
 
-let server: TestServer;
-let work: string;
-let env: NodeJS.ProcessEnv;
-let knownHosts: string;
-
-before(async () => {
-  server = await startTestServer('cli-notify');
-  work = await mkdtemp(join(tmpdir(), 'netconf-cli-notify-'));
-  knownHosts = await trustedKnownHosts(server, join(work, 'known_hosts'));
-  env = serverEnv(server, work);
-});
-
-after(async () => {
-  await server?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
-
-function netconf(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  return runCli([...args, '--known-hosts', knownHosts], { env, ...options });
-}
-
-function background(args: string[]): ReturnType<typeof startCli> {
-  return startCli([...args, '--known-hosts', knownHosts], { env });
-}
+const suite = cliSuite('cli-notify');
+const netconf = suite.netconf;
+const background = suite.background;
 
 const SUBSCRIBED = /subscribed to stream NETCONF \(session-id (\d+)\)/;
 const CONFIG_CHANGE = 'urn:ietf:params:xml:ns:yang:ietf-netconf-notifications';
