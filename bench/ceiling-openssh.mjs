@@ -8,17 +8,12 @@
 // `RESULT {json}` line with the cipher ssh reports (-v).
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { BareNetconf, bareLarge, bareSmall } from './lib/bare.mjs';
-import { DEFAULT_PEER_JSON, emitResult, readPeer, runMain } from './lib/common.mjs';
+import { BARE_OPTIONS, BareNetconf, bareLarge, bareSmall } from './lib/bare.mjs';
+import { emitResult, readPeer, runMain } from './lib/common.mjs';
 
 const { values: opt } = parseArgs({
   options: {
-    peer: { type: 'string', default: DEFAULT_PEER_JSON },
-    workload: { type: 'string', default: 'large' },
-    calls: { type: 'string', default: '4' },
-    sequential: { type: 'string', default: '2000' },
-    pipelined: { type: 'string', default: '20000' },
-    window: { type: 'string', default: '256' },
+    ...BARE_OPTIONS,
     cipher: { type: 'string', default: 'aes128-gcm@openssh.com' },
   },
 });

@@ -9,17 +9,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import ssh2 from 'ssh2';
-import { BareNetconf, bareLarge, bareSmall } from './lib/bare.mjs';
-import { DEFAULT_PEER_JSON, emitResult, peakRss, readPeer, runMain } from './lib/common.mjs';
+import { BARE_OPTIONS, BareNetconf, bareLarge, bareSmall } from './lib/bare.mjs';
+import { emitResult, peakRss, readPeer, runMain } from './lib/common.mjs';
 
 const { values: opt } = parseArgs({
   options: {
-    peer: { type: 'string', default: DEFAULT_PEER_JSON },
-    workload: { type: 'string', default: 'large' },
-    calls: { type: 'string', default: '4' },
-    sequential: { type: 'string', default: '2000' },
-    pipelined: { type: 'string', default: '20000' },
-    window: { type: 'string', default: '256' },
+    ...BARE_OPTIONS,
     // ssh2 leaves Nagle's algorithm on; --nodelay turns it off on the socket.
     nodelay: { type: 'boolean', default: false },
   },

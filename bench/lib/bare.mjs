@@ -2,7 +2,17 @@
 // pre-framed buffer each and replies merely counted (bytes, and end-of-message markers) as they
 // stream by; nothing is parsed, joined or decoded. Works on any byte stream: an ssh2 channel
 // (ceiling-ssh2.mjs) or the stdin/stdout of `ssh -s netconf` (ceiling-openssh.mjs).
-import { GET, GET_CONFIG_RUNNING, NETCONF_NS, percentile, secondsSince, stats } from './common.mjs';
+import { DEFAULT_PEER_JSON, GET, GET_CONFIG_RUNNING, NETCONF_NS, percentile, secondsSince, stats } from './common.mjs';
+
+/** The command-line options both ceiling scripts take (parseArgs form). */
+export const BARE_OPTIONS = {
+  peer: { type: 'string', default: DEFAULT_PEER_JSON },
+  workload: { type: 'string', default: 'large' },
+  calls: { type: 'string', default: '4' },
+  sequential: { type: 'string', default: '2000' },
+  pipelined: { type: 'string', default: '20000' },
+  window: { type: 'string', default: '256' },
+};
 
 const EOM = Buffer.from(']]>]]>');
 const END_OF_CHUNKS = Buffer.from('\n##\n');
