@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark peer: bench/peer/netconf-bench-peer.c as the `netconf` subsystem of a private
-# OpenSSH sshd on 127.0.0.1, logging in as the test user of scripts/test-server.sh.
+# OpenSSH sshd on 127.0.0.1, logging in as the test user of scripts/netconfd.sh.
 #
 #   bench/peer.sh build    compile the peer (gcc -O2) into bench/.build/ when it is out of date
 #   bench/peer.sh start    build, then start sshd on 127.0.0.1:$BENCH_PEER_PORT (default 18830);
@@ -8,7 +8,7 @@
 #   bench/peer.sh stop     stop that sshd, its connections and their peers (idempotent)
 #   bench/peer.sh status   exit 0 when the sshd is running
 #
-# Needs the test user: `bash scripts/test-server.sh install` (bench/run.mjs runs it). State lives
+# Needs the test user: `bash scripts/netconfd.sh install` (bench/run.mjs runs it). State lives
 # in bench/.state/ (host key, client key, authorized_keys, sshd_config, sshd.log, peer.conf,
 # peer.json); the peer re-reads bench/.state/peer.conf before every RPC, so the runner changes the
 # reply size and chunk size by rewriting that file.
@@ -22,8 +22,8 @@ PEER_BIN="$BUILD_DIR/netconf-bench-peer"
 PORT="${BENCH_PEER_PORT:-18830}"
 TEST_USER=nctest
 SSHD=/usr/sbin/sshd
-# The test user's password file (scripts/test-server.sh): checked for, never read here.
-PASSWORD_FILE="${NETCONF_TEST_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/netconf-client-test}/password"
+# The test user's password file (scripts/netconfd.sh): checked for, never read here.
+PASSWORD_FILE="${NETCONF_TEST_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/netconfkit-test}/password"
 
 if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
 
@@ -91,8 +91,8 @@ cmd_stop() {
 
 cmd_start() {
   [[ -x $SSHD ]] || die "$SSHD missing (apt-get install openssh-server)"
-  getent passwd "$TEST_USER" >/dev/null || die "user $TEST_USER missing: run 'bash scripts/test-server.sh install'"
-  [[ -s $PASSWORD_FILE ]] || die "$PASSWORD_FILE missing: run 'bash scripts/test-server.sh install'"
+  getent passwd "$TEST_USER" >/dev/null || die "user $TEST_USER missing: run 'bash scripts/netconfd.sh install'"
+  [[ -s $PASSWORD_FILE ]] || die "$PASSWORD_FILE missing: run 'bash scripts/netconfd.sh install'"
   [[ $PORT =~ ^[0-9]+$ ]] || die "invalid BENCH_PEER_PORT '$PORT'"
   [[ $BENCH_DIR =~ ^[A-Za-z0-9_./@+:=,-]+$ ]] || die "path $BENCH_DIR has characters sshd_config cannot carry"
   cmd_build

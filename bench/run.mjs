@@ -7,7 +7,7 @@
 //   node bench/run.mjs --rounds 3 --size-mb 100 --sessions 1000
 //
 // Setup (each step skipped when already done): npm run build; apt-get install python3-ncclient;
-// `bash scripts/test-server.sh install` (the test user); `bash bench/peer.sh start` (gcc builds
+// `bash scripts/netconfd.sh install` (the test user); `bash bench/peer.sh start` (gcc builds
 // the peer). Then ROUNDS rounds, the order of this client and ncclient alternating per round,
 // every client measured in fresh processes (so each round gives one COLD sample per client):
 //   (a) large: get-config of a SIZE MB reply as raw XML, cold (first call in the process) and warm
@@ -126,7 +126,7 @@ function setup() {
     run(['apt-get', 'update', '-q'], 'apt-get update');
     run(['apt-get', 'install', '-y', '-q', '--no-install-recommends', 'python3-ncclient'], 'installing python3-ncclient (apt)');
   }
-  sh('bash', ['scripts/test-server.sh', 'install'], 'test user (scripts/test-server.sh install)');
+  sh('bash', ['scripts/netconfd.sh', 'install'], 'test user (scripts/netconfd.sh install)');
 }
 
 /** Replace the peer's configuration atomically (the peer checks it before every RPC). */
@@ -359,7 +359,7 @@ function printTable(meta, rows, targetList) {
   const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   const out = [];
   out.push('');
-  out.push(`netconf-client benchmark${opt.smoke ? ' (SMOKE: tiny sizes, numbers meaningless)' : ''} — ${meta.date}`);
+  out.push(`netconfkit benchmark${opt.smoke ? ' (SMOKE: tiny sizes, numbers meaningless)' : ''} — ${meta.date}`);
   out.push(`machine: ${meta.cpu} × ${meta.cores}, ${fmt(meta.memoryGB, 0)} GB; load average ${meta.loadavgStart.map((x) => fmt(x, 2)).join(' ')} at start, ${meta.loadavgEnd.map((x) => fmt(x, 2)).join(' ')} at end`);
   out.push(`client: dist/ built ${meta.distBuilt} at commit ${meta.commit}${meta.srcUncommitted ? ` + ${meta.srcUncommitted} uncommitted src/ change(s)` : ''}${meta.distRebuiltDuringRun ? ' — WARNING: dist/ was rebuilt during the run (by another build in this checkout): rounds may have measured different code' : ''}`);
   out.push(`node ${meta.node}; sshNativeCryptoAvailable(): ${meta.nativeCrypto}; ${meta.ncclient}; ${meta.openssh ?? 'OpenSSH ?'}`);

@@ -2,7 +2,7 @@
 // configuration, close. Run against the bundled test server with `npm start`, or against your
 // own device:
 //   NETCONF_HOST=router1 NETCONF_USER=admin NETCONF_PASSWORD=… node examples/hello.mjs
-import { SSHSession } from 'netconf-client';
+import { SSHSession } from 'netconfkit';
 
 const env = process.env;
 const session = new SSHSession();

@@ -2,7 +2,7 @@
 // confirmed commit (the device rolls back by itself unless the change is confirmed in time),
 // check the result, confirm, unlock. Any failure discards the change and releases the lock.
 //   NETCONF_HOST=router1 NETCONF_USER=admin NETCONF_PASSWORD=… node examples/safe-change.mjs
-import { connect, RPCError } from 'netconf-client';
+import { connect, RPCError } from 'netconfkit';
 
 const env = process.env;
 const IF_NS = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
@@ -11,7 +11,7 @@ const change = `
   <interfaces xmlns="${IF_NS}">
     <interface>
       <name>${name}</name>
-      <description>uplink to core, changed by netconf-client</description>
+      <description>uplink to core, changed by netconfkit</description>
       <type xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type">ianaift:ethernetCsmacd</type>
       <enabled>true</enabled>
     </interface>
@@ -33,7 +33,7 @@ try {
     await m.commit({ confirmed: true, timeout: 60 }); // rolled back in 60 s unless confirmed
     const running = await m.getConfig('running', { filter: `<interfaces xmlns="${IF_NS}"><interface><name>${name}</name></interface></interfaces>` });
     const description = running.data?.find('interfaces/interface/description')?.text;
-    if (!description?.includes('netconf-client')) throw new Error(`change not visible in running (description: ${description})`);
+    if (!description?.includes('netconfkit')) throw new Error(`change not visible in running (description: ${description})`);
     await m.commit(); // confirm
     console.log(`committed and confirmed: ${name} — ${description}`);
   } catch (err) {

@@ -18,7 +18,7 @@ step() { printf '\n\033[1m$ netconf %s\033[0m\n' "$*"; }
 
 step hello; netconf hello "${common[@]}" | head -8; echo '  …'
 step get-config --source running; netconf get-config --source running "${common[@]}"
-change='<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"><interface><name>eth0</name><description>uplink, set by netconf-client</description><enabled>true</enabled></interface></interfaces>'
+change='<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"><interface><name>eth0</name><description>uplink, set by netconfkit</description><enabled>true</enabled></interface></interfaces>'
 step "edit-config - --commit   (stdin: $change)"
 echo "$change" | netconf edit-config - --commit "${common[@]}"
 step "get-config --xpath /if:interfaces --ns if=urn:ietf:params:xml:ns:yang:ietf-interfaces"

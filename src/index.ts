@@ -1,21 +1,20 @@
 /**
- * netconf-client: a NETCONF (RFC 6241) client for Node.js.
+ * netconfkit: a NETCONF (RFC 6241) client for Node.js.
  *
  * This entry point exports the transport and session layer, with the API of ncclient's
  * `ncclient.transport`: {@link Session}, {@link SessionListener}, {@link SSHSession}, the error
  * classes, capabilities and framing.
  * @packageDocumentation
  */
-export { NCClientError } from './errors.js';
+export { MalformedMessageError, NCClientError, TransportError } from './errors.js';
+export * from './namespaces.js';
 export {
   AuthenticationError,
   HelloError,
-  MalformedMessageError,
   NetconfFramingError,
   SessionCloseError,
   SSHError,
   SSHUnknownHostError,
-  TransportError,
   type HostKeyRejection,
 } from './transport/errors.js';
 export { BASE_1_0, BASE_1_1, Capabilities, DEFAULT_CLIENT_CAPABILITIES, parseCapability, type Capability } from './transport/capabilities.js';
@@ -29,7 +28,7 @@ export {
   type FramingMode,
   type MessageHandler,
 } from './transport/framing.js';
-export { buildHello, NETCONF_NS, parseHello, type Hello } from './transport/hello.js';
+export { buildHello, parseHello, type Hello } from './transport/hello.js';
 export { findRoot, type RootElement } from './transport/root-element.js';
 export { Session, type MessageConsumer, type MessageRouter, type SessionListener, type SessionOptions } from './transport/session.js';
 export { ReceivedMessage } from './transport/received-message.js';
@@ -40,12 +39,12 @@ export { defaultUnknownHostCb, NETCONF_SSH_PORT, SSHSession, sshNativeCryptoAvai
 
 // The RPC layer: every NETCONF operation on a Manager, replies, errors, notifications.
 export { connect, Manager, type ConnectOptions, type ManagerOptions } from './manager.js';
-export { RPCDispatcher, NOTIFICATION_TAG, type CallOptions, type DispatcherOptions, type RaiseMode } from './operations/dispatcher.js';
-export { RPCReply } from './operations/rpc-reply.js';
-export { ReplyStream, type FlowControl, type ReplyStreamOptions } from './operations/reply-stream.js';
-export { RPCError, parseRpcError, parseRpcErrors, type RPCErrorInfo } from './operations/rpc-error.js';
-export { MissingCapabilityError, OperationError, RPCAbortedError, TimeoutExpiredError } from './operations/errors.js';
-export { NotificationQueue, NOTIFICATION_NS, parseNotification, type Notification } from './operations/notification.js';
+export { RPCDispatcher, NOTIFICATION_TAG, type CallOptions, type DispatcherOptions, type RaiseMode } from './rpc/dispatcher.js';
+export { RPCReply } from './rpc/rpc-reply.js';
+export { ReplyStream, type FlowControl, type ReplyStreamOptions } from './rpc/reply-stream.js';
+export { RPCError, parseRpcError, parseRpcErrors, type RPCErrorInfo } from './rpc/rpc-error.js';
+export { MissingCapabilityError, OperationError, RPCAbortedError, TimeoutExpiredError } from './rpc/errors.js';
+export { NotificationQueue, parseNotification, type Notification } from './rpc/notification.js';
 export type { ConfigSource, ConfigTarget, Datastore } from './operations/datastore.js';
 export type { Filter, WithDefaultsMode } from './operations/filter.js';
 export type { GetConfigOptions, GetOptions } from './operations/retrieve.js';

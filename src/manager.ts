@@ -5,19 +5,19 @@ import { SSHSession, type SSHConnectOptions } from './transport/ssh.js';
 import { requireCapability } from './operations/capability-check.js';
 import * as commitOps from './operations/commit.js';
 import type { ConfigSource, ConfigTarget } from './operations/datastore.js';
-import { RPCDispatcher, type CallOptions, type RaiseMode } from './operations/dispatcher.js';
+import { RPCDispatcher, type CallOptions, type RaiseMode } from './rpc/dispatcher.js';
 import * as editOps from './operations/edit.js';
 import * as lockOps from './operations/lock.js';
 import * as nmdaOps from './operations/nmda.js';
-import { NotificationQueue } from './operations/notification.js';
+import { NotificationQueue } from './rpc/notification.js';
 import * as retrieveOps from './operations/retrieve.js';
-import type { RPCReply } from './operations/rpc-reply.js';
-import { ReplyStream, type ReplyStreamOptions } from './operations/reply-stream.js';
+import type { RPCReply } from './rpc/rpc-reply.js';
+import { ReplyStream, type ReplyStreamOptions } from './rpc/reply-stream.js';
 import * as schemaOps from './operations/schema.js';
 import * as sessionOps from './operations/session-control.js';
 import * as subscriptionOps from './operations/subscription.js';
 import { rootIs, xmlText, type XmlInput } from './operations/xml-fragments.js';
-import { NETCONF_NS } from './transport/hello.js';
+import { NETCONF_NS } from './namespaces.js';
 
 /** Options of a {@link Manager}, whatever the transport. */
 export interface ManagerOptions {

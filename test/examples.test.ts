@@ -1,6 +1,6 @@
 /**
  * The README's examples run as written: examples/safe-change.mjs and examples/hello.mjs against
- * the built-in simulator (they import 'netconf-client', i.e. the built dist/).
+ * the built-in simulator (they import 'netconfkit', i.e. the built dist/).
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startSimulator, type Simulator } from '../src/server/index.js';
+import { startSimulator, type Simulator } from '../src/simulator/index.js';
 
 const run = promisify(execFile);
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -31,7 +31,7 @@ after(async () => {
 
 it('examples/safe-change.mjs locks, edits, validates, commits confirmed, confirms and unlocks', async () => {
   const { stdout } = await run(process.execPath, [join(repo, 'examples', 'safe-change.mjs')], { env, cwd: repo, timeout: 60_000 });
-  assert.match(stdout, /committed and confirmed: eth9 — uplink to core, changed by netconf-client/);
+  assert.match(stdout, /committed and confirmed: eth9 — uplink to core, changed by netconfkit/);
   const running = sim.datastore('running');
   assert.match(running, /<name>eth9<\/name>/);
   assert.match(sim.datastore('candidate'), /<name>eth9<\/name>/);

@@ -1,5 +1,5 @@
 /**
- * The package as another project sees it: `import { SSHSession } from 'netconf-client'` through
+ * The package as another project sees it: `import { SSHSession } from 'netconfkit'` through
  * package.json `exports`, in JavaScript and in strict TypeScript against the shipped .d.ts.
  */
 import * as assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ let project: string;
 before(async () => {
   project = await mkdtemp(join(tmpdir(), 'netconf-consumer-'));
   await mkdir(join(project, 'node_modules', '@types'), { recursive: true });
-  await symlink(repo, join(project, 'node_modules', 'netconf-client'), 'dir');
+  await symlink(repo, join(project, 'node_modules', 'netconfkit'), 'dir');
   await symlink(join(repo, 'node_modules', '@types', 'node'), join(project, 'node_modules', '@types', 'node'), 'dir');
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
 });
@@ -28,7 +28,7 @@ after(async () => {
 
 it('imports the public API by package name from JavaScript', async () => {
   const script = `
-    import { SSHSession, Session, SSHUnknownHostError, NCClientError, defaultUnknownHostCb, FrameDecoder } from 'netconf-client';
+    import { SSHSession, Session, SSHUnknownHostError, NCClientError, defaultUnknownHostCb, FrameDecoder } from 'netconfkit';
     const s = new SSHSession();
     console.log(JSON.stringify({ session: s instanceof Session, id: s.id, connected: s.connected,
       err: new SSHUnknownHostError('h', 'aa:bb') instanceof NCClientError, cb: defaultUnknownHostCb('h', 'aa'), framer: typeof FrameDecoder }));
@@ -41,7 +41,7 @@ it('imports the public API by package name from JavaScript', async () => {
 it('type-checks a strict TypeScript consumer against the shipped declarations', async () => {
   await writeFile(
     join(project, 'main.ts'),
-    `import { SSHSession, type SessionListener, type RootElement } from 'netconf-client';
+    `import { SSHSession, type SessionListener, type RootElement } from 'netconfkit';
      const listener: SessionListener = { callback(root: RootElement, raw: string) { console.log(root[0], raw.length); }, errback(e: Error) { console.error(e); } };
      const s = new SSHSession();
      s.addListener(listener);

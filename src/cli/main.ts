@@ -1,5 +1,5 @@
 /**
- * `netconf`: a command-line NETCONF client on the public API of netconf-client.
+ * `netconf`: a command-line NETCONF client on the public API of netconfkit.
  *
  * `netconf <command> [options]`: argument parsing (`node:util` `parseArgs`), help and version,
  * dispatch to the command, signals, and the exit status (see errors.ts). `bin/netconf.js` calls
@@ -53,7 +53,7 @@ export function packageVersion(): string {
   for (let i = 0; i < 5; i++) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'netconf-client' && pkg.version) return pkg.version;
+      if (pkg.name === 'netconfkit' && pkg.version) return pkg.version;
     } catch {
       // not here: one level up
     }
@@ -190,7 +190,7 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
     return ExitCode.OK;
   }
   if (parsed.kind === 'version') {
-    io.stdout(`netconf (netconf-client) ${packageVersion()}\n`);
+    io.stdout(`netconf (netconfkit) ${packageVersion()}\n`);
     return ExitCode.OK;
   }
 

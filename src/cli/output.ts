@@ -55,6 +55,7 @@
  * @module
  */
 import type { Notification, RPCReply, XmlElement, XmlNode } from '../index.js';
+import { NETCONF_NS } from '../namespaces.js';
 
 /** `netconf help json`: the mapping of the module documentation above, for the terminal. */
 export const JSON_MAPPING_HELP = `--json: how XML becomes JSON
@@ -94,8 +95,6 @@ processing instructions, and the relative order of siblings of different names.
                 "interface": [{"name": "eth0", "enabled": "true"}, {"name": "eth1"}]}}
 `;
 
-/** The NETCONF base namespace: the context of the top-level elements of a result. */
-export const NETCONF_BASE_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 
 /** A JSON value as produced by {@link xmlToJson}. */
 export type JsonValue = string | JsonObject | JsonValue[];
@@ -273,7 +272,7 @@ export function contentToJson(container: XmlElement, skip: readonly string[] = [
   }
   const out = obj();
   const repeated = new Set<string>();
-  for (const child of elements) addMember(out, repeated, child.local, elementValue(child, NETCONF_BASE_NS, inheritedDeclarations(child).filter(([p]) => p !== '')));
+  for (const child of elements) addMember(out, repeated, child.local, elementValue(child, NETCONF_NS, inheritedDeclarations(child).filter(([p]) => p !== '')));
   return out;
 }
 
@@ -324,7 +323,7 @@ export class Output {
       if (text !== '') this.#write(moduleText(text));
       return;
     }
-    if (container === reply.document && elements.length === 1 && elements[0]?.local === 'ok' && elements[0].namespace === NETCONF_BASE_NS) {
+    if (container === reply.document && elements.length === 1 && elements[0]?.local === 'ok' && elements[0].namespace === NETCONF_NS) {
       return this.#write('ok\n');
     }
     for (const el of elements) this.#write(`${prettyXml(el)}\n`);

@@ -1,5 +1,5 @@
 import type { Capabilities } from '../transport/capabilities.js';
-import { MissingCapabilityError } from './errors.js';
+import { MissingCapabilityError } from '../rpc/errors.js';
 
 /** Throw {@link MissingCapabilityError} unless the server advertises `capability`. */
 export function requireCapability(caps: Capabilities, capability: string, what: string): void {

@@ -1,6 +1,6 @@
-import type { CallOptions, RPCDispatcher } from './dispatcher.js';
+import type { CallOptions, RPCDispatcher } from '../rpc/dispatcher.js';
 import { requireCapability } from './capability-check.js';
-import type { RPCReply } from './rpc-reply.js';
+import type { RPCReply } from '../rpc/rpc-reply.js';
 import { textElement } from './xml-fragments.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Capabilities } from '../transport/capabilities.js';
-import { escapeXml } from '../transport/xml-text.js';
+import { escapeXml } from '../xml/text.js';
 import { requireCapability } from './capability-check.js';
-import { NETCONF_NS } from '../transport/hello.js';
+import { NETCONF_NS } from '../namespaces.js';
 import { emptyElement, rootIs, xmlText, type XmlInput } from './xml-fragments.js';
 
 /** A configuration datastore of RFC 6241. */

@@ -1,8 +1,8 @@
-import type { CallOptions, RPCDispatcher } from './dispatcher.js';
+import type { CallOptions, RPCDispatcher } from '../rpc/dispatcher.js';
 import { requireCapability } from './capability-check.js';
 import { configXml, sourceXml, targetXml, type ConfigSource, type ConfigTarget } from './datastore.js';
-import type { RPCReply } from './rpc-reply.js';
-import { OperationError } from './errors.js';
+import type { RPCReply } from '../rpc/rpc-reply.js';
+import { OperationError } from '../rpc/errors.js';
 import { textElement, type XmlInput } from './xml-fragments.js';
 import { XmlElement } from '../xml/element.js';
 

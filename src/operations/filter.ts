@@ -1,8 +1,8 @@
 import type { Capabilities } from '../transport/capabilities.js';
-import { escapeXml } from '../transport/xml-text.js';
+import { escapeXml } from '../xml/text.js';
 import { requireCapability } from './capability-check.js';
-import { NETCONF_NS } from '../transport/hello.js';
 import { rootIs, xmlText, type XmlInput } from './xml-fragments.js';
+import { NETCONF_NS, WITH_DEFAULTS_NS } from '../namespaces.js';
 
 /**
  * A filter for get, get-config and subscriptions:
@@ -39,7 +39,6 @@ export function namespaceDeclarations(namespaces: Record<string, string> = {}): 
 /** RFC 6243 retrieval modes. */
 export type WithDefaultsMode = 'report-all' | 'report-all-tagged' | 'trim' | 'explicit';
 
-const WITH_DEFAULTS_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults';
 
 /** The `<with-defaults>` parameter, after checking the server advertises that mode. */
 export function withDefaultsXml(mode: WithDefaultsMode, caps: Capabilities, what: string): string {

@@ -1,6 +1,6 @@
-import type { CallOptions, RPCDispatcher } from './dispatcher.js';
+import type { CallOptions, RPCDispatcher } from '../rpc/dispatcher.js';
 import { targetXml, type ConfigTarget } from './datastore.js';
-import type { RPCReply } from './rpc-reply.js';
+import type { RPCReply } from '../rpc/rpc-reply.js';
 
 /** `<lock>` a datastore (RFC 6241 §7.5). A lock held elsewhere fails with RPCError tag `lock-denied`, `info['session-id']` naming the holder. */
 export function lock(rpc: RPCDispatcher, target: ConfigTarget, options: CallOptions = {}): Promise<RPCReply> {

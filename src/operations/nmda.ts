@@ -1,14 +1,12 @@
-import type { CallOptions, RPCDispatcher } from './dispatcher.js';
+import type { CallOptions, RPCDispatcher } from '../rpc/dispatcher.js';
 import { requireModule } from './capability-check.js';
 import { configXml } from './datastore.js';
 import { namespaceDeclarations, type WithDefaultsMode } from './filter.js';
-import type { RPCReply } from './rpc-reply.js';
+import type { RPCReply } from '../rpc/rpc-reply.js';
 import { textElement, xmlText, type XmlInput } from './xml-fragments.js';
-import { escapeXml } from '../transport/xml-text.js';
+import { escapeXml } from '../xml/text.js';
+import { DATASTORES_NS, NMDA_NS, ORIGIN_NS } from '../namespaces.js';
 
-const NMDA_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-nmda';
-const DATASTORES_NS = 'urn:ietf:params:xml:ns:yang:ietf-datastores';
-const ORIGIN_NS = 'urn:ietf:params:xml:ns:yang:ietf-origin';
 
 /** An NMDA datastore (RFC 8342), by its ietf-datastores identity name. */
 export type NmdaDatastore = 'running' | 'candidate' | 'startup' | 'intended' | 'operational';

@@ -1,7 +1,7 @@
-import type { CallOptions, RPCDispatcher } from './dispatcher.js';
+import type { CallOptions, RPCDispatcher } from '../rpc/dispatcher.js';
 import { targetXml, type ConfigTarget } from './datastore.js';
 import { filterXml, withDefaultsXml, type Filter, type WithDefaultsMode } from './filter.js';
-import type { RPCReply } from './rpc-reply.js';
+import type { RPCReply } from '../rpc/rpc-reply.js';
 
 /** Options of `<get>`. */
 export interface GetOptions extends CallOptions {

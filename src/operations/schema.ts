@@ -1,9 +1,9 @@
-import type { CallOptions, RPCDispatcher } from './dispatcher.js';
+import type { CallOptions, RPCDispatcher } from '../rpc/dispatcher.js';
 import { requireModule } from './capability-check.js';
-import type { RPCReply } from './rpc-reply.js';
+import type { RPCReply } from '../rpc/rpc-reply.js';
 import { textElement } from './xml-fragments.js';
+import { MONITORING_NS } from '../namespaces.js';
 
-const MONITORING_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring';
 
 /** Options of `<get-schema>`. */
 export interface GetSchemaOptions extends CallOptions {

@@ -1,5 +1,5 @@
-import type { CallOptions, RPCDispatcher } from './dispatcher.js';
-import type { RPCReply } from './rpc-reply.js';
+import type { CallOptions, RPCDispatcher } from '../rpc/dispatcher.js';
+import type { RPCReply } from '../rpc/rpc-reply.js';
 import { textElement } from './xml-fragments.js';
 
 /** `<close-session>` (RFC 6241 §7.8): the server replies, then closes the session. */

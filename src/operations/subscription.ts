@@ -1,11 +1,11 @@
-import type { CallOptions, RPCDispatcher } from './dispatcher.js';
+import type { CallOptions, RPCDispatcher } from '../rpc/dispatcher.js';
 import { requireCapability, requireModule } from './capability-check.js';
-import { escapeXml } from '../transport/xml-text.js';
+import { escapeXml } from '../xml/text.js';
 import { filterXml, namespaceDeclarations, type Filter } from './filter.js';
-import { NOTIFICATION_NS } from './notification.js';
-import type { RPCReply } from './rpc-reply.js';
-import { OperationError } from './errors.js';
+import type { RPCReply } from '../rpc/rpc-reply.js';
+import { OperationError } from '../rpc/errors.js';
 import { textElement, xmlText, type XmlInput } from './xml-fragments.js';
+import { NOTIFICATION_NS, SUBSCRIBED_NOTIFICATIONS_NS } from '../namespaces.js';
 
 /** A time for a subscription: a Date, or an RFC 3339 string. */
 export type EventTime = Date | string;
@@ -43,7 +43,6 @@ export function createSubscription(rpc: RPCDispatcher, options: CreateSubscripti
   return rpc.request(`<create-subscription xmlns="${NOTIFICATION_NS}">${body}</create-subscription>`, options);
 }
 
-const SN_NS = 'urn:ietf:params:xml:ns:yang:ietf-subscribed-notifications';
 
 /** Options of `<establish-subscription>` (RFC 8639). */
 export interface EstablishSubscriptionOptions extends CallOptions {
@@ -63,7 +62,7 @@ export interface EstablishedSubscription {
 
 /** `<establish-subscription>` (RFC 8639) where the server implements ietf-subscribed-notifications. */
 export async function establishSubscription(rpc: RPCDispatcher, options: EstablishSubscriptionOptions = {}): Promise<EstablishedSubscription> {
-  requireModule(rpc.session.serverCapabilities, SN_NS, 'ietf-subscribed-notifications', 'establish-subscription');
+  requireModule(rpc.session.serverCapabilities, SUBSCRIBED_NOTIFICATIONS_NS, 'ietf-subscribed-notifications', 'establish-subscription');
   let body = textElement('stream', options.stream ?? 'NETCONF');
   const { filter } = options;
   if (filter !== undefined) {
@@ -76,14 +75,14 @@ export async function establishSubscription(rpc: RPCDispatcher, options: Establi
   }
   if (options.replayStartTime !== undefined) body += textElement('replay-start-time', time(options.replayStartTime, 'replayStartTime'));
   if (options.stopTime !== undefined) body += textElement('stop-time', time(options.stopTime, 'stopTime'));
-  const reply = await rpc.request(`<establish-subscription xmlns="${SN_NS}">${body}</establish-subscription>`, options);
-  const id = reply.document.childText('id', SN_NS);
+  const reply = await rpc.request(`<establish-subscription xmlns="${SUBSCRIBED_NOTIFICATIONS_NS}">${body}</establish-subscription>`, options);
+  const id = reply.document.childText('id', SUBSCRIBED_NOTIFICATIONS_NS);
   if (!id) throw new OperationError('establish-subscription: the reply carries no subscription id');
   return { id, reply };
 }
 
 /** `<delete-subscription>` (RFC 8639) of a subscription of this session. */
 export function deleteSubscription(rpc: RPCDispatcher, id: string | number, options: CallOptions = {}): Promise<RPCReply> {
-  requireModule(rpc.session.serverCapabilities, SN_NS, 'ietf-subscribed-notifications', 'delete-subscription');
-  return rpc.request(`<delete-subscription xmlns="${SN_NS}">${textElement('id', id)}</delete-subscription>`, options);
+  requireModule(rpc.session.serverCapabilities, SUBSCRIBED_NOTIFICATIONS_NS, 'ietf-subscribed-notifications', 'delete-subscription');
+  return rpc.request(`<delete-subscription xmlns="${SUBSCRIBED_NOTIFICATIONS_NS}">${textElement('id', id)}</delete-subscription>`, options);
 }

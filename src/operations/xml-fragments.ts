@@ -1,5 +1,5 @@
 import { findRoot } from '../transport/root-element.js';
-import { escapeXml } from '../transport/xml-text.js';
+import { escapeXml } from '../xml/text.js';
 import type { XmlElement } from '../xml/element.js';
 
 /** XML given by a caller: a string, or a parsed element. */

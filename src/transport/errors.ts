@@ -1,8 +1,5 @@
-import { NCClientError } from '../errors.js';
+import { TransportError } from '../errors.js';
 import type { HostKeyInfo } from './host-key.js';
-
-/** Anything that went wrong below the RPC layer: the connection, SSH, framing, the hello. */
-export class TransportError extends NCClientError {}
 
 /**
  * The session ended while it was in use: the server closed the channel or died, or the
@@ -70,9 +67,6 @@ export class SSHUnknownHostError extends SSHError {
 
 /** SSH authentication failed: every method tried was refused. Never carries a password. */
 export class AuthenticationError extends TransportError {}
-
-/** A message arrived whole but is not XML that can be dispatched (no root element, a DTD …). */
-export class MalformedMessageError extends TransportError {}
 
 /** The hello exchange failed: no hello in time, a hello without session-id or base capability. */
 export class HelloError extends TransportError {}

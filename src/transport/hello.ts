@@ -1,10 +1,9 @@
 import { HelloError } from './errors.js';
-import { escapeXml } from './xml-text.js';
+import { escapeXml } from '../xml/text.js';
 import type { XmlElement } from '../xml/element.js';
 import { parseXml } from '../xml/parse.js';
+import { NETCONF_NS } from '../namespaces.js';
 
-/** The NETCONF base namespace. */
-export const NETCONF_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 
 /** What a peer's hello says. */
 export interface Hello {

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { MalformedMessageError } from './errors.js';
+import { MalformedMessageError } from '../errors.js';
 import type { ScanResult } from './message-scan.js';
 import { findRoot, type RootElement } from './root-element.js';
 

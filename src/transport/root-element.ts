@@ -1,8 +1,7 @@
-import { MalformedMessageError } from './errors.js';
-import { unescapeXml } from './xml-text.js';
+import { MalformedMessageError } from '../errors.js';
+import { unescapeXml } from '../xml/text.js';
+import { XML_NS } from '../namespaces.js';
 
-/** The XML namespace, bound to the `xml` prefix by definition. */
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 /**
  * The root element of a NETCONF message: its qualified name and its attributes, both in Clark

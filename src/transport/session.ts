@@ -1,7 +1,8 @@
 import type { Duplex } from 'node:stream';
 import { debuglog } from 'node:util';
 import { BASE_1_0, BASE_1_1, Capabilities, DEFAULT_CLIENT_CAPABILITIES } from './capabilities.js';
-import { HelloError, NetconfFramingError, SessionCloseError, TransportError } from './errors.js';
+import { HelloError, NetconfFramingError, SessionCloseError } from './errors.js';
+import { TransportError } from '../errors.js';
 import { encodeMessage, FrameDecoder, type FramingMode } from './framing.js';
 import { buildHello, parseHello } from './hello.js';
 import { MessageScan } from './message-scan.js';

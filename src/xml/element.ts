@@ -1,4 +1,4 @@
-import { escapeXml } from '../transport/xml-text.js';
+import { escapeXml } from '../xml/text.js';
 
 /** A node of a parsed document: an element, or a run of text. */
 export type XmlNode = XmlElement | string;

@@ -1,5 +1,5 @@
 import { SaxesParser } from 'saxes';
-import { MalformedMessageError } from '../transport/errors.js';
+import { MalformedMessageError } from '../errors.js';
 import { XmlElement } from './element.js';
 
 /**

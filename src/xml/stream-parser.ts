@@ -1,4 +1,4 @@
-import { MalformedMessageError } from '../transport/errors.js';
+import { MalformedMessageError } from '../errors.js';
 import type { XmlElement } from './element.js';
 import { TreeBuilder } from './tree-builder.js';
 import { isWideNameChar, isWideNameStart, isXmlChar } from './xml-chars.js';

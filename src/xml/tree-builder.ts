@@ -1,8 +1,7 @@
 import { XmlElement, type XmlNode } from './element.js';
 import type { XmlStreamParserOptions } from './stream-parser.js';
+import { XMLNS_NS, XML_NS } from '../namespaces.js';
 
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 const COLON = 0x3a;
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
-import { publicKeyLine, startTestServer, type TestServer } from '../integration/test-server.js';
+import { publicKeyLine, startNetconfd, type Netconfd } from '../integration/netconfd.js';
 
 /** Repository root, from build/test/cli/. */
 export const REPO = (() => {
@@ -50,7 +50,7 @@ export function cleanEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pr
 }
 
 /** The environment to reach a test server with password login (host key trust is separate). */
-export function serverEnv(server: TestServer, home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function serverEnv(server: Netconfd, home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return cleanEnv(home, {
     NETCONF_HOST: server.host,
     NETCONF_PORT: String(server.port),
@@ -97,7 +97,7 @@ export async function waitFor(what: string, probe: () => RegExpMatchArray | null
 }
 
 /** A known_hosts file trusting every host key of the server, as `[host]:port type key` lines. */
-export async function trustedKnownHosts(server: TestServer, file: string): Promise<string> {
+export async function trustedKnownHosts(server: Netconfd, file: string): Promise<string> {
   const lines = Object.values(server.hostKeys).map((pub) => `[${server.host}]:${server.port} ${publicKeyLine(pub)}`);
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${lines.join('\n')}\n`);
@@ -129,12 +129,12 @@ export interface CliSuite {
  * and removed after them, and `netconf` runners that reach that server with its host key trusted.
  */
 export function cliSuite(name: string): CliSuite {
-  let server: TestServer | undefined;
+  let server: Netconfd | undefined;
   let work = '';
   let env: NodeJS.ProcessEnv = {};
   let knownHosts = '';
   before(async () => {
-    server = await startTestServer(name);
+    server = await startNetconfd(name);
     work = await mkdtemp(join(tmpdir(), `netconf-${name}-`));
     knownHosts = await trustedKnownHosts(server, join(work, 'known_hosts'));
     env = serverEnv(server, work);

@@ -8,10 +8,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { publicKeyLine, sshKeygenFingerprint, startTestServer, type TestServer } from '../integration/test-server.js';
+import { publicKeyLine, sshKeygenFingerprint, startNetconfd, type Netconfd } from '../integration/netconfd.js';
 import { CLI, runCli, serverEnv, trustedKnownHosts, waitFor } from './cli-helpers.js';
 
-let server: TestServer;
+let server: Netconfd;
 let work: string;
 /** A known_hosts file trusting the server. */
 let trusted: string;
@@ -20,7 +20,7 @@ let sha256: string;
 let md5: string;
 
 before(async () => {
-  server = await startTestServer('cli-connect');
+  server = await startNetconfd('cli-connect');
   work = await mkdtemp(join(tmpdir(), 'netconf-cli-connect-'));
   trusted = await trustedKnownHosts(server, join(work, 'trusted_known_hosts'));
   ed25519Line = `[${server.host}]:${server.port} ${publicKeyLine(server.hostKeys.ed25519)}`;

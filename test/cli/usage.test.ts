@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { main } from '../../src/cli/main.js';
-import { freePort } from '../integration/test-server.js';
+import { freePort } from '../integration/netconfd.js';
 import { cleanEnv, REPO, runCli } from './cli-helpers.js';
 
 const exec = promisify(execFile);
@@ -87,7 +87,7 @@ describe('help and version', { concurrency: true }, () => {
     const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
     const r = await runCli(['--version'], { env: cleanEnv(home) });
     assert.equal(r.code, 0);
-    assert.equal(r.stdout, `netconf (netconf-client) ${version}\n`);
+    assert.equal(r.stdout, `netconf (netconfkit) ${version}\n`);
     assert.equal((await runMain(['-V'])).stdout, r.stdout);
   });
 });
@@ -192,7 +192,7 @@ describe('bin/netconf.js', () => {
       await exec(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.json')], { cwd: REPO });
     }
     const { stdout } = await exec(shim, ['--version'], { env: cleanEnv(home) });
-    assert.match(stdout, /^netconf \(netconf-client\) \d+\.\d+\.\d+/);
+    assert.match(stdout, /^netconf \(netconfkit\) \d+\.\d+\.\d+/);
     const refused = await exec(process.execPath, [shim, 'hello', '--host', '127.0.0.1', '--port', String(await freePort())], { env: cleanEnv(home) }).then(
       () => 0,
       (err: { code: number }) => err.code,

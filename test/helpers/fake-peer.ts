@@ -7,7 +7,7 @@ import { BASE_1_0, BASE_1_1 } from '../../src/transport/capabilities.js';
 import { encodeMessage, FrameDecoder, type FramingMode } from '../../src/transport/framing.js';
 import type { SessionOptions } from '../../src/transport/session.js';
 import { StreamSession } from '../../src/transport/stream.js';
-import { escapeXml } from '../../src/transport/xml-text.js';
+import { escapeXml } from '../../src/xml/text.js';
 
 /** The NETCONF base namespace. */
 export const NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';

@@ -5,7 +5,7 @@
  * capture whether a parse succeeded.
  */
 import * as assert from 'node:assert/strict';
-import { MalformedMessageError } from '../../src/transport/errors.js';
+import { MalformedMessageError } from '../../src/errors.js';
 import type { XmlElement } from '../../src/xml/element.js';
 
 /** The NETCONF base namespace. */

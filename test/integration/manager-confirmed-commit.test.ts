@@ -11,19 +11,19 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Manager } from '../../src/manager.js';
-import { RPCError } from '../../src/operations/rpc-error.js';
+import { RPCError } from '../../src/rpc/rpc-error.js';
 import { connectTo, interfaceEntry, interfaceNames, interfaces, sleep, spySends, waitUntil } from './manager-fixtures.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startNetconfd, type Netconfd } from './netconfd.js';
 
 /** Longer than netconfd's idle second, so that its timeout check runs between two polls. */
 const IDLE_POLL_MS = 1200;
 
-let server: TestServer;
+let server: Netconfd;
 let m: Manager;
 let other: Manager;
 
 before(async () => {
-  server = await startTestServer('mgr-confirmed');
+  server = await startNetconfd('mgr-confirmed');
   [m, other] = await Promise.all([connectTo(server), connectTo(server)]);
 });
 

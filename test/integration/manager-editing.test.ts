@@ -9,10 +9,10 @@ import * as assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { NCClientError } from '../../src/errors.js';
 import type { Manager } from '../../src/manager.js';
-import { OperationError } from '../../src/operations/errors.js';
-import { RPCError } from '../../src/operations/rpc-error.js';
+import { OperationError } from '../../src/rpc/errors.js';
+import { RPCError } from '../../src/rpc/rpc-error.js';
 import { BASE_NS, connectTo, findInterface, IF_NS, interfaceEntry, interfaceNames, interfaces, spySends } from './manager-fixtures.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startNetconfd, type Netconfd } from './netconfd.js';
 
 /** The edit of the issue, verbatim. */
 const ETH0 =
@@ -21,12 +21,12 @@ const ETH0 =
 /** An interface whose `enabled` is not a boolean. */
 const invalidEnabled = (name: string): string => `<interfaces xmlns="${IF_NS}"><interface><name>${name}</name><enabled>notabool</enabled></interface></interfaces>`;
 
-let server: TestServer;
+let server: Netconfd;
 let m: Manager;
 let other: Manager;
 
 before(async () => {
-  server = await startTestServer('mgr-editing');
+  server = await startNetconfd('mgr-editing');
   [m, other] = await Promise.all([connectTo(server), connectTo(server)]);
   // a committed interface for the tests that change existing configuration
   await m.editConfig(interfaces(interfaceEntry('base0', { description: 'base' })));

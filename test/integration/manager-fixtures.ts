@@ -5,9 +5,9 @@
  */
 import { connect, type ConnectOptions, type Manager } from '../../src/manager.js';
 import type { ConfigTarget } from '../../src/operations/datastore.js';
-import type { RPCReply } from '../../src/operations/rpc-reply.js';
+import type { RPCReply } from '../../src/rpc/rpc-reply.js';
 import type { XmlElement } from '../../src/xml/element.js';
-import type { TestServer } from './test-server.js';
+import type { Netconfd } from './netconfd.js';
 
 export const BASE_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 export const IF_NS = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
@@ -16,7 +16,7 @@ export const MONITORING_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-monitorin
 export const NC_NOTIFICATIONS_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-notifications';
 
 /** Password login to the test server, host key not checked (host keys are tested elsewhere). */
-export function connectOptions(server: TestServer, extra: Partial<ConnectOptions> = {}): ConnectOptions {
+export function connectOptions(server: Netconfd, extra: Partial<ConnectOptions> = {}): ConnectOptions {
   return {
     host: server.host,
     port: server.port,
@@ -31,7 +31,7 @@ export function connectOptions(server: TestServer, extra: Partial<ConnectOptions
   };
 }
 
-export function connectTo(server: TestServer, extra: Partial<ConnectOptions> = {}): Promise<Manager> {
+export function connectTo(server: Netconfd, extra: Partial<ConnectOptions> = {}): Promise<Manager> {
   return connect(connectOptions(server, extra));
 }
 

@@ -18,19 +18,19 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Manager } from '../../src/manager.js';
 import type { NmdaDatastore } from '../../src/operations/nmda.js';
-import { RPCError } from '../../src/operations/rpc-error.js';
+import { RPCError } from '../../src/rpc/rpc-error.js';
 import { connectTo, findInterface, IF_NS, interfaceEntry, interfaceNames, interfaces, spySends } from './manager-fixtures.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startNetconfd, type Netconfd } from './netconfd.js';
 
 const NMDA_NS = 'urn:ietf:params:xml:ns:yang:ietf-netconf-nmda';
 const ORIGIN_NS = 'urn:ietf:params:xml:ns:yang:ietf-origin';
 const DATASTORES_NS = 'urn:ietf:params:xml:ns:yang:ietf-datastores';
 
-let server: TestServer;
+let server: Netconfd;
 let m: Manager;
 
 before(async () => {
-  server = await startTestServer('mgr-nmda', { nmda: true });
+  server = await startNetconfd('mgr-nmda', { nmda: true });
   m = await connectTo(server);
   await m.editConfig(interfaces(interfaceEntry('nmda0', { description: 'intended' })));
   await m.commit();

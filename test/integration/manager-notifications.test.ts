@@ -5,18 +5,18 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Manager } from '../../src/manager.js';
-import type { Notification } from '../../src/operations/notification.js';
-import { RPCError } from '../../src/operations/rpc-error.js';
+import type { Notification } from '../../src/rpc/notification.js';
+import { RPCError } from '../../src/rpc/rpc-error.js';
 import { connectTo, IF_NS, interfaceEntry, interfaceNamesOf, interfaces, messageIdOf, NC_NOTIFICATIONS_NS, spySends, waitUntil } from './manager-fixtures.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startNetconfd, type Netconfd } from './netconfd.js';
 
 const CONFIG_CHANGE_FILTER = `<netconf-config-change xmlns="${NC_NOTIFICATIONS_NS}"/>`;
 
-let server: TestServer;
+let server: Netconfd;
 let editor: Manager;
 
 before(async () => {
-  server = await startTestServer('mgr-notifications');
+  server = await startNetconfd('mgr-notifications');
   editor = await connectTo(server);
   await editor.editConfig(interfaces(interfaceEntry('eth0', { description: 'zero' }), interfaceEntry('eth1', { description: 'one' })));
   await editor.commit();

@@ -7,9 +7,9 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { NCClientError } from '../../src/errors.js';
 import type { Manager } from '../../src/manager.js';
-import { MissingCapabilityError, OperationError } from '../../src/operations/errors.js';
+import { MissingCapabilityError, OperationError } from '../../src/rpc/errors.js';
 import type { WithDefaultsMode } from '../../src/operations/filter.js';
-import { RPCError } from '../../src/operations/rpc-error.js';
+import { RPCError } from '../../src/rpc/rpc-error.js';
 import { parseXml } from '../../src/xml/parse.js';
 import {
   BASE_NS,
@@ -23,15 +23,15 @@ import {
   MONITORING_NS,
   spySends,
 } from './manager-fixtures.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startNetconfd, type Netconfd } from './netconfd.js';
 
 const WITH_DEFAULTS_ATTR_NS = 'urn:ietf:params:xml:ns:netconf:default:1.0';
 
-let server: TestServer;
+let server: Netconfd;
 let m: Manager;
 
 before(async () => {
-  server = await startTestServer('mgr-retrieval');
+  server = await startNetconfd('mgr-retrieval');
   m = await connectTo(server);
   // eth0 sets `enabled` explicitly (to its default, true); eth1 leaves it to the default.
   await m.editConfig(interfaces(interfaceEntry('eth0', { description: 'first', enabled: true }), interfaceEntry('eth1', { description: 'second' })));

@@ -5,19 +5,20 @@
 import * as assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Manager } from '../../src/manager.js';
-import { RPCAbortedError } from '../../src/operations/errors.js';
-import { RPCError } from '../../src/operations/rpc-error.js';
-import type { RPCReply } from '../../src/operations/rpc-reply.js';
-import { SessionCloseError, TransportError } from '../../src/transport/errors.js';
+import { RPCAbortedError } from '../../src/rpc/errors.js';
+import { RPCError } from '../../src/rpc/rpc-error.js';
+import type { RPCReply } from '../../src/rpc/rpc-reply.js';
+import { SessionCloseError } from '../../src/transport/errors.js';
+import { TransportError } from '../../src/errors.js';
 import { connectTo, IF_NS, interfaceEntry, interfaceNames, interfaceNamesOf, interfaces, messageIdOf, MONITORING_NS, spySends, waitUntil } from './manager-fixtures.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startNetconfd, type Netconfd } from './netconfd.js';
 
-let server: TestServer;
+let server: Netconfd;
 let a: Manager;
 let b: Manager;
 
 before(async () => {
-  server = await startTestServer('mgr-sessions');
+  server = await startNetconfd('mgr-sessions');
   [a, b] = await Promise.all([connectTo(server), connectTo(server)]);
   await a.editConfig(interfaces(interfaceEntry('eth0')));
   await a.commit();

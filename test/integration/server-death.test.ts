@@ -6,11 +6,11 @@ import { after, before, it } from 'node:test';
 import { SessionCloseError } from '../../src/transport/errors.js';
 import type { SessionListener } from '../../src/transport/session.js';
 import { SSHSession } from '../../src/transport/ssh.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startNetconfd, type Netconfd } from './netconfd.js';
 
-let server: TestServer;
+let server: Netconfd;
 before(async () => {
-  server = await startTestServer('death');
+  server = await startNetconfd('death');
 });
 after(async () => {
   await server?.stop();

@@ -1,6 +1,6 @@
 /**
  * SSHSession against a real NETCONF server: netconfd behind OpenSSH's sshd on loopback,
- * started by scripts/test-server.sh.
+ * started by scripts/netconfd.sh.
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -9,20 +9,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NCClientError } from '../../src/errors.js';
-import { AuthenticationError, SSHError, SSHUnknownHostError, TransportError } from '../../src/transport/errors.js';
+import { AuthenticationError, SSHError, SSHUnknownHostError } from '../../src/transport/errors.js';
+import { TransportError } from '../../src/errors.js';
 import type { RootElement } from '../../src/transport/root-element.js';
 import type { SessionListener } from '../../src/transport/session.js';
 import { SSHSession, sshNativeCryptoAvailable, type SSHConnectOptions } from '../../src/transport/ssh.js';
-import { freePort, publicKeyLine, run, sshKeygenFingerprint, startTestServer, type TestServer } from './test-server.js';
+import { freePort, publicKeyLine, run, sshKeygenFingerprint, startNetconfd, type Netconfd } from './netconfd.js';
 
 const NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 const GET_CONFIG = `<rpc message-id="101" xmlns="${NS}"><get-config><source><running/></source></get-config></rpc>`;
 
-let server: TestServer;
+let server: Netconfd;
 let work: string;
 
 before(async () => {
-  server = await startTestServer('ssh');
+  server = await startNetconfd('ssh');
   work = await mkdtemp(join(tmpdir(), 'netconf-ssh-test-'));
 });
 

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BASE_1_0, BASE_1_1 } from '../../src/transport/capabilities.js';
 import { Manager } from '../../src/manager.js';
-import { MissingCapabilityError, OperationError, TimeoutExpiredError } from '../../src/operations/errors.js';
+import { MissingCapabilityError, OperationError, TimeoutExpiredError } from '../../src/rpc/errors.js';
 import { parseXml } from '../../src/xml/parse.js';
 import { FakePeer, NS, openSession, operationOf, rpcReply } from '../helpers/fake-peer.js';
 

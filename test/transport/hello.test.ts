@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BASE_1_0, BASE_1_1, Capabilities, DEFAULT_CLIENT_CAPABILITIES } from '../../src/transport/capabilities.js';
-import { HelloError, TransportError } from '../../src/transport/errors.js';
-import { buildHello, NETCONF_NS, parseHello } from '../../src/transport/hello.js';
+import { HelloError } from '../../src/transport/errors.js';
+import { TransportError } from '../../src/errors.js';
+import { buildHello, parseHello } from '../../src/transport/hello.js';
+import { NETCONF_NS } from '../../src/namespaces.js';
 import { findRoot } from '../../src/transport/root-element.js';
 
 const WITH_DEFAULTS =

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MalformedMessageError } from '../../src/transport/errors.js';
+import { MalformedMessageError } from '../../src/errors.js';
 import { ReceivedMessage } from '../../src/transport/received-message.js';
 
 function split(text: string, ...cuts: number[]): Buffer[] {

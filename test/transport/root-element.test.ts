@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MalformedMessageError } from '../../src/transport/errors.js';
+import { MalformedMessageError } from '../../src/errors.js';
 import { findRoot } from '../../src/transport/root-element.js';
 
 const NC = 'urn:ietf:params:xml:ns:netconf:base:1.0';

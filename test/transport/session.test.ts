@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BASE_1_0, BASE_1_1 } from '../../src/transport/capabilities.js';
-import { HelloError, MalformedMessageError, NetconfFramingError, SessionCloseError, TransportError } from '../../src/transport/errors.js';
+import { HelloError, NetconfFramingError, SessionCloseError } from '../../src/transport/errors.js';
+import { MalformedMessageError, TransportError } from '../../src/errors.js';
 import type { RootElement } from '../../src/transport/root-element.js';
 import type { SessionListener } from '../../src/transport/session.js';
 import { StreamSession } from '../../src/transport/stream.js';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MalformedMessageError } from '../../src/transport/errors.js';
+import { MalformedMessageError } from '../../src/errors.js';
 import { XmlElement } from '../../src/xml/element.js';
 import { ByteStreamParser } from '../../src/xml/byte-stream-parser.js';
 import { XmlStreamParser, type XmlStreamParserOptions } from '../../src/xml/stream-parser.js';

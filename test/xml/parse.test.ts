@@ -1,7 +1,7 @@
 /** parseXml: namespaces, text, entities, CDATA, refusal of DTDs and malformed documents. */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MalformedMessageError, TransportError } from '../../src/transport/errors.js';
+import { MalformedMessageError, TransportError } from '../../src/errors.js';
 import { XmlElement } from '../../src/xml/element.js';
 import { parseXml } from '../../src/xml/parse.js';
 

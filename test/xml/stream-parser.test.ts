@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MalformedMessageError } from '../../src/transport/errors.js';
+import { MalformedMessageError } from '../../src/errors.js';
 import { XmlElement } from '../../src/xml/element.js';
 import { parseXml } from '../../src/xml/parse.js';
 import { parseXmlFast, XmlStreamParser } from '../../src/xml/stream-parser.js';

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { checkXml, readSource } from '../input.js';
-import { NETCONF_BASE_NS } from '../output.js';
+import { NETCONF_NS } from '../../namespaces.js';
 
 export const rpc: Command = {
   name: 'rpc',
@@ -18,7 +18,7 @@ operation is sent (message-id and namespace are the client's).`,
     const { elements } = checkXml(ctx, await readSource(ctx, source, 'the RPC'), what);
     if (elements.length !== 1) throw ctx.usage(`${what} must hold one operation element, it has ${elements.length}`);
     let operation = elements[0]!;
-    if (operation.local === 'rpc' && operation.namespace === NETCONF_BASE_NS) {
+    if (operation.local === 'rpc' && operation.namespace === NETCONF_NS) {
       const inner = operation.elements;
       if (inner.length !== 1) throw ctx.usage(`the <rpc> in ${what} must hold one operation element, it has ${inner.length}`);
       operation = inner[0]!;

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { startSimulator, type SimulatorOptions } from '../../server/index.js';
+import { startSimulator, type SimulatorOptions } from '../../simulator/index.js';
 import type { Command } from '../command.js';
 
 /** Wait until the run is interrupted (SIGINT/SIGTERM). */
@@ -14,7 +14,7 @@ export const serve: Command = {
   name: 'serve',
   summary: 'run the built-in device simulator (a NETCONF server over SSH) until interrupted',
   usage: '',
-  description: `Starts the simulator of netconf-client/server: a NETCONF server over SSH with
+  description: `Starts the simulator of netconfkit/simulator: a NETCONF server over SSH with
 running, candidate and startup datastores, edit-config, filters, locks, confirmed commit,
 notifications and get-schema (no YANG validation). It listens on --host (default 127.0.0.1)
 and --port (default 8830), accepts the user given with --user/--password (default

@@ -2,9 +2,8 @@ import type { CreateSubscriptionOptions } from '../../index.js';
 import type { Command } from '../command.js';
 import { FILTER_OPTIONS, readFilter } from '../input.js';
 import { nextEvent } from './wait.js';
+import { NETMOD_NOTIFICATION_NS } from '../../namespaces.js';
 
-/** Namespace of RFC 5277's replayComplete and notificationComplete. */
-const NETMOD_NOTIFICATION_NS = 'urn:ietf:params:xml:ns:netmod:notification';
 
 export const subscribe: Command = {
   name: 'subscribe',

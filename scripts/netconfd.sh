@@ -1,0 +1,472 @@
+#!/usr/bin/env bash
+# Real NETCONF test server for the integration tests:
+# Debian's netconfd (yuma123 2.13) behind a private OpenSSH sshd on 127.0.0.1.
+#
+#   netconfd.sh install            install packages + test user (idempotent)
+#   netconfd.sh start DIR PORT     start one instance, state in DIR
+#   netconfd.sh stop DIR           stop that instance (idempotent)
+#   netconfd.sh status DIR         exit 0 when sshd and netconfd are alive
+#
+# See usage() below for details.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+# The test user's password is machine-wide (one user, one password), so it lives with the user
+# running the tests, not in a checkout: two checkouts on one machine must not reset each other's.
+STATE_ROOT="${NETCONF_TEST_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/netconfkit-test}"
+PASSWORD_FILE="$STATE_ROOT/password"
+
+TEST_USER="nctest"
+PACKAGES=(netconfd openssh-server)
+NETCONFD=/usr/sbin/netconfd
+SUBSYSTEM=/usr/sbin/netconf-subsystem
+SSHD=/usr/sbin/sshd
+# YANG modules loaded into netconfd. toaster has a SIL library; the ietf ones
+# load from YANG alone (no SIL) and simply store their configuration.
+# NEVER install the netconfd-module-ietf-interfaces package (netconfd aborts).
+read -r -a MODULES <<<"${TEST_SERVER_MODULES:-toaster iana-if-type ietf-interfaces ietf-ip}"
+START_TIMEOUT="${TEST_SERVER_START_TIMEOUT:-15}"
+USE_PAM="${TEST_SERVER_USE_PAM:-yes}"
+WITH_NMDA="${TEST_SERVER_NMDA:-0}"
+
+if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
+
+usage() {
+  cat <<EOF
+Usage: $(basename "$0") COMMAND [ARGS]
+
+Runs a real NETCONF server (netconfd from yuma123 behind a private OpenSSH sshd)
+on 127.0.0.1 for the integration tests.
+
+Commands:
+  install           Install the Debian packages ${PACKAGES[*]} when missing
+                    (apt-get, --no-install-recommends), create the user
+                    '$TEST_USER' when missing and (re)set its password from
+                    $PASSWORD_FILE (generated once). Idempotent.
+  start DIR PORT    Start one instance with its state in DIR (created when
+                    missing) listening on 127.0.0.1:PORT. Writes DIR/server.json
+                    and prints its path as the last line of stdout.
+  stop DIR          Stop the instance in DIR (no error when not running).
+  status DIR        Exit 0 when both sshd and netconfd of DIR are alive, else 1.
+  -h, --help        Show this help.
+
+Environment:
+  TEST_SERVER_MODULES        YANG modules for netconfd (default: ${MODULES[*]})
+  TEST_SERVER_START_TIMEOUT  seconds to wait for the server (default: 15)
+  TEST_SERVER_USE_PAM        sshd UsePAM yes|no (default: yes)
+  TEST_SERVER_NMDA           1: start netconfd with --with-nmda=true (get-data,
+                             ietf-datastores, ietf-origin); default: 0
+
+Files in DIR: sshd_config, sshd.pid, sshd.log, netconfd.pid, netconfd.log,
+netconfd.out, startup-cfg.xml (kept between starts; delete it to reset the
+configuration), ncxserver.sock, ssh_host_{ed25519,ecdsa,rsa}_key[.pub],
+client_{ed25519,ecdsa,rsa}[.pub], client_ed25519_enc[.pub] (passphrase =
+the user's password), authorized_keys, server.json.
+Not root: uses sudo for apt-get, user management, and for running/killing
+sshd and netconfd.
+EOF
+}
+
+die() { echo "netconfd.sh: error: $*" >&2; exit 1; }
+log() { echo "netconfd.sh: $*" >&2; }
+
+# ---------------------------------------------------------------- install ---
+
+pkg_installed() {
+  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
+}
+
+cmd_install() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]} ..."
+    # Keep the package scripts from starting a system-wide sshd on port 22
+    # (standard Debian policy-rc.d mechanism), unless a policy already exists.
+    local policy=/usr/sbin/policy-rc.d added_policy=0
+    if [[ ! -e $policy ]]; then
+      printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee "$policy" >/dev/null
+      "${SUDO[@]}" chmod 755 "$policy"
+      added_policy=1
+    fi
+    local rc=0
+    {
+      "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 &&
+      "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        --no-install-recommends "${missing[@]}" >&2
+    } || rc=$?
+    if ((added_policy)); then "${SUDO[@]}" rm -f "$policy"; fi
+    ((rc == 0)) || die "apt-get install ${missing[*]} failed (exit $rc)"
+  fi
+  for p in "$NETCONFD" "$SUBSYSTEM" "$SSHD"; do
+    [[ -x $p ]] || die "$p missing after install"
+  done
+
+  if ! getent passwd "$TEST_USER" >/dev/null; then
+    log "creating user $TEST_USER"
+    "${SUDO[@]}" useradd --create-home --shell /bin/bash "$TEST_USER"
+  else
+    local shell home
+    shell="$(getent passwd "$TEST_USER" | cut -d: -f7)"
+    home="$(getent passwd "$TEST_USER" | cut -d: -f6)"
+    [[ $shell == /bin/bash ]] || "${SUDO[@]}" usermod --shell /bin/bash "$TEST_USER"
+    if [[ ! -d $home ]]; then
+      "${SUDO[@]}" mkdir -p "$home"
+      "${SUDO[@]}" chown "$TEST_USER:" "$home"
+    fi
+  fi
+
+  mkdir -p "$STATE_ROOT"
+  if [[ ! -s $PASSWORD_FILE ]]; then
+    local pw
+    pw="$(head -c 48 /dev/urandom | base64 -w0)"
+    pw="${pw//[^A-Za-z0-9]/}"
+    pw="${pw:0:24}"
+    [[ ${#pw} -ge 16 ]] || die "could not generate a password"
+    (umask 077; printf '%s\n' "$pw" >"$PASSWORD_FILE")
+  fi
+  chmod 600 "$PASSWORD_FILE"
+  printf '%s:%s\n' "$TEST_USER" "$(read_password)" | "${SUDO[@]}" chpasswd
+}
+
+read_password() {
+  [[ -s $PASSWORD_FILE ]] || die "$PASSWORD_FILE missing: run '$0 install' first"
+  head -n1 "$PASSWORD_FILE" | tr -d '\r\n'
+}
+
+# ------------------------------------------------------------- helpers ------
+
+resolve_dir() { # DIR [create] -> absolute path on stdout
+  local d="$1"
+  [[ -n $d ]] || die "DIR must not be empty"
+  if [[ ${2:-} == create ]]; then mkdir -p -- "$d"; fi
+  [[ -d $d ]] || return 1
+  (cd -- "$d" && pwd -P)
+}
+
+check_dir_chars() {
+  [[ $1 =~ ^[A-Za-z0-9_./@+:=,-]+$ ]] ||
+    die "DIR '$1' contains characters not usable in sshd_config (use letters, digits, _ . / - + @ : = ,)"
+  local sock="$1/ncxserver.sock"
+  ((${#sock} < 100)) || die "DIR path too long for a unix socket: $sock"
+}
+
+# pid from file when that process is alive and has the expected name
+live_pid() { # pidfile comm
+  local pid
+  [[ -r $1 ]] || return 1
+  pid="$(tr -dc '0-9' <"$1")"
+  [[ -n $pid && -r /proc/$pid/comm ]] || return 1
+  [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$2" ]] || return 1
+  echo "$pid"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+descendants() { # pid -> all descendant pids
+  local all
+  all="$(ps -e -o pid=,ppid= 2>/dev/null)" || return 0
+  awk -v root="$1" '
+    { parent[$1] = $2; pids[NR] = $1 }
+    END {
+      found[root] = 1; changed = 1
+      while (changed) {
+        changed = 0
+        for (i in pids) { p = pids[i]
+          if (!(p in found) && (parent[p] in found)) { found[p] = 1; changed = 1 } }
+      }
+      for (p in found) if (p != root) print p
+    }' <<<"$all"
+}
+
+subsystem_pids() { # DIR -> netconf-subsystem pids using DIR's socket
+  ps -e -o pid=,args= 2>/dev/null |
+    grep -F -- "@$1/ncxserver.sock" | grep -F "$SUBSYSTEM" |
+    awk -v self=$$ '$1 != self { print $1 }' || true
+}
+
+alive_any() { local p; for p in "$@"; do [[ -d /proc/$p ]] && return 0; done; return 1; }
+
+kill_pids() { # pids... : TERM, wait ~3s, KILL
+  (($#)) || return 0
+  "${SUDO[@]}" kill -TERM "$@" 2>/dev/null || true
+  local i
+  for ((i = 0; i < 30; i++)); do
+    alive_any "$@" || return 0
+    sleep 0.1
+  done
+  "${SUDO[@]}" kill -KILL "$@" 2>/dev/null || true
+  for ((i = 0; i < 20; i++)); do
+    alive_any "$@" || return 0
+    sleep 0.1
+  done
+}
+
+json_str() { # minimal JSON string escaping (inputs are already restricted)
+  local s="${1//\\/\\\\}"
+  s="${s//\"/\\\"}"
+  printf '"%s"' "$s"
+}
+
+tail_logs() {
+  local f
+  for f in "$1/netconfd.out" "$1/netconfd.log" "$1/sshd.log"; do
+    [[ -s $f ]] || continue
+    echo "----- tail $f -----" >&2
+    tail -n 25 "$f" >&2 || true
+  done
+}
+
+# ---------------------------------------------------------------- status ----
+
+cmd_status() {
+  [[ $# -eq 1 ]] || die "usage: $0 status DIR"
+  local dir
+  dir="$(resolve_dir "$1")" || exit 1
+  live_pid "$dir/sshd.pid" sshd >/dev/null && live_pid "$dir/netconfd.pid" netconfd >/dev/null
+}
+
+# ------------------------------------------------------------------ stop ----
+
+do_stop() { # absolute DIR
+  local dir="$1" pids=() p
+  if p="$(live_pid "$dir/sshd.pid" sshd)"; then
+    # the listener plus its per-connection children (sshd: nctest [priv] ...)
+    pids+=("$p")
+    while read -r p; do [[ -n $p ]] && pids+=("$p"); done < <(descendants "$p")
+  fi
+  if p="$(live_pid "$dir/netconfd.pid" netconfd)"; then
+    # netconfd 2.13 unlinks the hard-coded default /tmp/ncxserver.sock on a
+    # graceful (SIGTERM) shutdown, whatever --ncxserver-sockname says. When
+    # that file exists it belongs to another server: SIGKILL ours instead.
+    if [[ -e /tmp/ncxserver.sock ]]; then
+      "${SUDO[@]}" kill -KILL "$p" 2>/dev/null || true
+    fi
+    pids+=("$p")
+  fi
+  # sshd and netconfd each need ~1.5-3 s to exit on SIGTERM: signal together
+  kill_pids "${pids[@]}"
+  pids=()
+  while read -r p; do [[ -n $p ]] && pids+=("$p"); done < <(subsystem_pids "$dir")
+  kill_pids "${pids[@]}"
+  "${SUDO[@]}" rm -f "$dir/ncxserver.sock" "$dir/sshd.pid" "$dir/netconfd.pid" "$dir/server.json"
+}
+
+cmd_stop() {
+  [[ $# -eq 1 ]] || die "usage: $0 stop DIR"
+  local dir
+  dir="$(resolve_dir "$1")" || return 0 # no such dir: nothing running
+  do_stop "$dir"
+}
+
+# ----------------------------------------------------------------- start ----
+
+gen_key() { # file type [passphrase]
+  [[ -s $1 && -s $1.pub ]] && return 0
+  rm -f "$1" "$1.pub"
+  local bits=()
+  [[ $2 == rsa ]] && bits=(-b 3072)
+  ssh-keygen -q -t "$2" "${bits[@]}" -N "${3:-}" -C "nctest-$(basename "$1")" -f "$1" </dev/null >/dev/null
+}
+
+cmd_start() {
+  [[ $# -eq 2 ]] || die "usage: $0 start DIR PORT"
+  local port="$2" dir
+  [[ $port =~ ^[0-9]{1,5}$ ]] || die "invalid PORT '$port'"
+  port=$((10#$port))
+  ((port >= 1 && port <= 65535)) || die "invalid PORT '$port'"
+  dir="$(resolve_dir "$1" create)" || die "cannot create DIR '$1'"
+  check_dir_chars "$dir"
+  # sshd reads authorized_keys and netconf-subsystem opens the socket as the
+  # test user: it needs search (x) permission on DIR (e.g. after mktemp -d)
+  chmod go+x "$dir" 2>/dev/null || true
+
+  for p in "$NETCONFD" "$SUBSYSTEM" "$SSHD"; do
+    [[ -x $p ]] || die "$p not found: run '$0 install' first"
+  done
+  getent passwd "$TEST_USER" >/dev/null || die "user $TEST_USER missing: run '$0 install' first"
+  command -v ssh-keygen >/dev/null || die "ssh-keygen not found (openssh-client)"
+  local password
+  password="$(read_password)"
+
+  if live_pid "$dir/sshd.pid" sshd >/dev/null && live_pid "$dir/netconfd.pid" netconfd >/dev/null; then
+    die "an instance is already running in $dir (run '$0 stop $dir' first)"
+  fi
+  do_stop "$dir" # clean up a half-dead previous instance, stale socket, pid files
+  rm -f "$dir/server.json"
+  port_open "$port" && die "127.0.0.1:$port is already in use"
+
+  # --- keys
+  local t
+  for t in ed25519 ecdsa rsa; do
+    gen_key "$dir/ssh_host_${t}_key" "$t"
+    gen_key "$dir/client_${t}" "$t"
+  done
+  # its passphrase must be the current password (regenerate if it changed)
+  if [[ -s $dir/client_ed25519_enc ]] &&
+    ! ssh-keygen -y -P "$password" -f "$dir/client_ed25519_enc" >/dev/null 2>&1; then
+    rm -f "$dir/client_ed25519_enc" "$dir/client_ed25519_enc.pub"
+  fi
+  gen_key "$dir/client_ed25519_enc" ed25519 "$password"
+  # sshd reads authorized_keys with the user's uid: it must own the file
+  (umask 077
+   cat "$dir"/client_{ed25519,ecdsa,rsa,ed25519_enc}.pub >"$dir/authorized_keys.tmp")
+  "${SUDO[@]}" chown "$TEST_USER" "$dir/authorized_keys.tmp"
+  "${SUDO[@]}" chmod 600 "$dir/authorized_keys.tmp"
+  "${SUDO[@]}" mv -f "$dir/authorized_keys.tmp" "$dir/authorized_keys"
+
+  # --- sshd
+  cat >"$dir/sshd_config" <<EOF
+# generated by scripts/netconfd.sh
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/ssh_host_ed25519_key
+HostKey $dir/ssh_host_ecdsa_key
+HostKey $dir/ssh_host_rsa_key
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $dir/authorized_keys
+StrictModes no
+PasswordAuthentication yes
+PermitEmptyPasswords no
+PubkeyAuthentication yes
+KbdInteractiveAuthentication no
+UsePAM $USE_PAM
+PermitRootLogin no
+AllowUsers $TEST_USER
+MaxStartups 2000:30:2000
+MaxSessions 100
+MaxAuthTries 10
+LoginGraceTime 30
+UseDNS no
+PrintMotd no
+PrintLastLog no
+X11Forwarding no
+AllowAgentForwarding no
+AllowTcpForwarding no
+LogLevel VERBOSE
+Subsystem netconf "$SUBSYSTEM --ncxserver-sockname=$port@$dir/ncxserver.sock"
+EOF
+  "${SUDO[@]}" mkdir -p /run/sshd
+  "${SUDO[@]}" chmod 755 /run/sshd
+  "${SUDO[@]}" "$SSHD" -t -f "$dir/sshd_config" 2>"$dir/sshd.log" || {
+    cat "$dir/sshd.log" >&2
+    die "sshd rejected $dir/sshd_config"
+  }
+
+  # --- netconfd (HOME, startup config, logs all inside DIR)
+  local startup="$dir/startup-cfg.xml"
+  if [[ ! -s $startup ]]; then
+    printf '<?xml version="1.0" encoding="UTF-8"?>\n<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"/>\n' >"$startup"
+  fi
+  # netconfd writes startup-cfg-txid.txt to $YUMA_HOME/data (else ~/.yuma of
+  # the real user, whatever HOME says): --yuma-home=DIR keeps it in DIR/data.
+  mkdir -p "$dir/data"
+  local args=(
+    --config=/dev/null # ignore /etc/yuma/netconfd.conf
+    --superuser="$TEST_USER"
+    --port="$port"
+    --ncxserver-sockname="$dir/ncxserver.sock"
+    --max-burst=0
+    --target=candidate
+    --with-startup=true
+    --with-validate=true
+    --startup="$startup"
+    --home="$dir"
+    --yuma-home="$dir"
+    --log="$dir/netconfd.log"
+    --log-level=info
+  )
+  local m
+  for m in "${MODULES[@]}"; do args+=(--module="$m"); done
+  if [[ $WITH_NMDA == 1 ]]; then args+=(--with-nmda=true); fi
+
+  rm -f "$dir/netconfd.out"
+  "${SUDO[@]}" rm -f "$dir/ncxserver.sock" "$dir/netconfd.pid"
+  # The inner shell records the pid: setsid/nohup exec in place (the background
+  # job is not a process group leader), so $! is netconfd itself.
+  "${SUDO[@]}" env HOME="$dir" sh -c '
+    dir=$1; shift
+    cd "$dir" || exit 1
+    setsid nohup "$@" </dev/null >"$dir/netconfd.out" 2>&1 &
+    echo $! >"$dir/netconfd.pid"
+  ' sh "$dir" "$NETCONFD" "${args[@]}"
+
+  "${SUDO[@]}" "$SSHD" -f "$dir/sshd_config" -E "$dir/sshd.log" </dev/null ||
+    { do_stop "$dir"; tail_logs "$dir"; die "sshd failed to start"; }
+
+  # --- wait until both are up
+  local deadline=$((SECONDS + START_TIMEOUT)) ok=0 why
+  while ((SECONDS < deadline)); do
+    why=""
+    live_pid "$dir/netconfd.pid" netconfd >/dev/null || why="netconfd is not running"
+    [[ -z $why && ! -S $dir/ncxserver.sock ]] && why="netconfd socket $dir/ncxserver.sock not created"
+    [[ -z $why ]] && ! live_pid "$dir/sshd.pid" sshd >/dev/null && why="sshd is not running"
+    [[ -z $why ]] && ! port_open "$port" && why="sshd does not accept connections on 127.0.0.1:$port"
+    if [[ -z $why ]]; then ok=1; break; fi
+    # netconfd exited early: no point waiting
+    if [[ $why == "netconfd is not running" && -s $dir/netconfd.pid ]] &&
+      [[ ! -d /proc/$(tr -dc '0-9' <"$dir/netconfd.pid") ]]; then
+      why="netconfd exited during startup (see $dir/netconfd.log)"
+      break
+    fi
+    sleep 0.1
+  done
+  if ((!ok)); then
+    tail_logs "$dir"
+    do_stop "$dir"
+    die "server in $dir failed to start (waited up to ${START_TIMEOUT}s): $why"
+  fi
+  if ! "${SUDO[@]}" runuser -u "$TEST_USER" -- test -w "$dir/ncxserver.sock" 2>/dev/null; then
+    do_stop "$dir"
+    die "user $TEST_USER cannot reach $dir/ncxserver.sock (check the permissions of $dir and its parents)"
+  fi
+
+  # --- server.json
+  local sshd_pid netconfd_pid mods="" sep=""
+  sshd_pid="$(live_pid "$dir/sshd.pid" sshd)"
+  netconfd_pid="$(live_pid "$dir/netconfd.pid" netconfd)"
+  for m in "${MODULES[@]}"; do mods+="$sep$(json_str "$m")"; sep=","; done
+  cat >"$dir/server.json.tmp" <<EOF
+{
+  "host": "127.0.0.1",
+  "port": $port,
+  "username": $(json_str "$TEST_USER"),
+  "password": $(json_str "$password"),
+  "clientKeys": {
+    "ed25519": $(json_str "$dir/client_ed25519"),
+    "ecdsa": $(json_str "$dir/client_ecdsa"),
+    "rsa": $(json_str "$dir/client_rsa"),
+    "ed25519Encrypted": $(json_str "$dir/client_ed25519_enc")
+  },
+  "hostKeys": {
+    "ed25519": $(json_str "$dir/ssh_host_ed25519_key.pub"),
+    "ecdsa": $(json_str "$dir/ssh_host_ecdsa_key.pub"),
+    "rsa": $(json_str "$dir/ssh_host_rsa_key.pub")
+  },
+  "pids": { "sshd": $sshd_pid, "netconfd": $netconfd_pid },
+  "modules": [$mods],
+  "stateDir": $(json_str "$dir")
+}
+EOF
+  chmod 600 "$dir/server.json.tmp"
+  mv -f "$dir/server.json.tmp" "$dir/server.json"
+  echo "$dir/server.json"
+}
+
+# ------------------------------------------------------------------ main ----
+
+main() {
+  local cmd="${1:-}"
+  (($#)) && shift
+  case "$cmd" in
+    install) (($# == 0)) || die "usage: $0 install"; cmd_install ;;
+    start) cmd_start "$@" ;;
+    stop) cmd_stop "$@" ;;
+    status) cmd_status "$@" ;;
+    -h | --help | help) usage ;;
+    "") usage >&2; exit 2 ;;
+    *) echo "netconfd.sh: unknown command '$cmd'" >&2; usage >&2; exit 2 ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,130 @@
+import { parseXmlFast } from '../xml/stream-parser.js';
+import type { XmlElement } from '../xml/element.js';
+import { NOTIFICATION_NS } from '../namespaces.js';
+
+
+/** One notification received (RFC 5277 / RFC 8639). */
+export interface Notification {
+  /** `eventTime` as sent (RFC 3339). */
+  eventTime: string;
+  /** `eventTime` parsed; an invalid date when the server sent nonsense. */
+  eventDate: Date;
+  /** The event itself: the first child of `<notification>` other than `eventTime`. */
+  element: XmlElement | undefined;
+  /** The whole `<notification>` element. */
+  document: XmlElement;
+  /** The raw XML. */
+  raw: string;
+  /** Notifications dropped just before this one because the buffer was full (normally 0). */
+  droppedBefore: number;
+}
+
+/** Parse a `<notification>` document. */
+export function parseNotification(raw: string, droppedBefore = 0): Notification {
+  const document = parseXmlFast(raw);
+  const eventTime = document.childText('eventTime', NOTIFICATION_NS) ?? '';
+  const element = document.elements.find((el) => !(el.local === 'eventTime' && el.namespace === NOTIFICATION_NS));
+  return { eventTime, eventDate: new Date(eventTime), element, document, raw, droppedBefore };
+}
+
+/**
+ * A bounded buffer of received notifications, read with `for await`.
+ *
+ * Policy when the consumer is slower than the server: the buffer keeps the newest `capacity`
+ * notifications; when full, the oldest is dropped, `dropped` counts it, and the next notification
+ * handed out says how many were lost just before it (`droppedBefore`). Nothing is lost silently,
+ * and a slow consumer cannot make memory grow without bound. Notifications are parsed when
+ * handed out, not when received.
+ *
+ * Iteration ends when the session closes; if it failed, the loop throws the session's error.
+ */
+export class NotificationQueue implements AsyncIterable<Notification> {
+  readonly capacity: number;
+  #items: Array<{ raw: string; droppedBefore: number }> = [];
+  #head = 0;
+  #dropped = 0;
+  #droppedSinceLast = 0;
+  #ended = false;
+  #error: Error | undefined;
+  #waiters: Array<() => void> = [];
+
+  constructor(capacity = 10_000) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`notification buffer capacity must be a positive integer, got ${String(capacity)}`);
+    this.capacity = capacity;
+  }
+
+  /** Notifications dropped so far because the buffer was full. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Notifications waiting to be read. */
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** Add a received notification (raw XML). */
+  push(raw: string): void {
+    if (this.#ended) return;
+    if (this.size >= this.capacity) {
+      // The dropped item's own count of losses carries over, with itself, to the item now first
+      // in line (or to the one being pushed when none is left), so every loss is reported once.
+      const lost = 1 + (this.#items[this.#head]?.droppedBefore ?? 0);
+      this.#head++;
+      this.#dropped++;
+      const first = this.size > 0 ? this.#items[this.#head] : undefined;
+      if (first) first.droppedBefore += lost;
+      else this.#droppedSinceLast += lost;
+    }
+    this.#items.push({ raw, droppedBefore: this.#droppedSinceLast });
+    this.#droppedSinceLast = 0;
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#wake();
+  }
+
+  /** No more notifications will come; with an error, readers throw it once the buffer is drained. */
+  end(error?: Error): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#error = error;
+    this.#wake();
+  }
+
+  /** Wait for the next notification; `undefined` once the queue has ended and is drained. */
+  async next(signal?: AbortSignal): Promise<Notification | undefined> {
+    for (;;) {
+      if (this.size > 0) {
+        const item = this.#items[this.#head++] as { raw: string; droppedBefore: number };
+        return parseNotification(item.raw, item.droppedBefore);
+      }
+      if (this.#ended) {
+        if (this.#error) throw this.#error;
+        return undefined;
+      }
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve) => {
+        const onAbort = (): void => resolve();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.#waiters.push(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Notification> {
+    for (;;) {
+      const n = await this.next();
+      if (n === undefined) return;
+      yield n;
+    }
+  }
+
+  #wake(): void {
+    for (const w of this.#waiters.splice(0)) w();
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * `netconfkit/simulator`: a NETCONF device simulator for tests.
+ *
+ * An SSH server (password and public-key users, its own host key) with the `netconf`
+ * subsystem, base:1.0 and base:1.1 framing, running / candidate / startup datastores with RFC 6241
+ * edit-config semantics, subtree and XPath filtering, locks, confirmed commits, get-schema from a
+ * directory of YANG files, RFC 5277 notifications, and fault injection (delays, stalls, dropped
+ * connections, broken framing, wrong message-ids, huge replies).
+ *
+ * ```ts
+ * import { startSimulator } from 'netconfkit/simulator';
+ * const sim = await startSimulator({ users: [{ username: 'admin', password: 'secret' }] });
+ * // connect to 127.0.0.1:sim.port, trusting sim.hostKey.md5 …
+ * sim.faults.next({ operation: 'get', delay: 5000 });
+ * await sim.close();
+ * ```
+ * @packageDocumentation
+ */
+export { startSimulator, Simulator, type PushNotificationOptions, type SimulatorEvents, type SimulatorOptions, type SimulatorSessionInfo } from './server.js';
+export type { SimulatorUser } from './users.js';
+export type { SimulatorHostKey } from './host-key.js';
+export { Faults, FaultRule, BULK_NS, type FaultRpcInfo, type FaultSpec, type MalformedFraming } from './faults.js';
+export { NetconfServerError, type RpcErrorSpec, type RpcErrorType } from './errors.js';
+export type { RpcEvent, RpcHandler, RpcRequest } from './device.js';
+export type { DatastoreName } from './datastore.js';
