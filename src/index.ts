@@ -29,7 +29,7 @@ export {
   type MessageHandler,
 } from './transport/framing.js';
 export { buildHello, parseHello, type Hello } from './transport/hello.js';
-export { findRoot, type RootElement } from './transport/root-element.js';
+export { findRoot, type RootElement } from './xml/root-element.js';
 export { Session, type MessageConsumer, type MessageRouter, type SessionListener, type SessionOptions } from './transport/session.js';
 export { ReceivedMessage } from './transport/received-message.js';
 export { StreamSession } from './transport/stream.js';

@@ -1,4 +1,4 @@
-import { findRoot } from '../transport/root-element.js';
+import { findRoot } from '../xml/root-element.js';
 import { escapeXml } from '../xml/text.js';
 import type { XmlElement } from '../xml/element.js';
 

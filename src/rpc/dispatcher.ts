@@ -2,7 +2,7 @@ import { debuglog } from 'node:util';
 import { SessionCloseError } from '../transport/errors.js';
 import { NETCONF_NS, NOTIFICATION_NS } from '../namespaces.js';
 import type { ReceivedMessage } from '../transport/received-message.js';
-import type { RootElement } from '../transport/root-element.js';
+import type { RootElement } from '../xml/root-element.js';
 import type { Session, SessionListener } from '../transport/session.js';
 import { RPCAbortedError, TimeoutExpiredError } from './errors.js';
 import { RPCError, type RPCErrorInfo } from './rpc-error.js';

@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { MalformedMessageError } from '../errors.js';
 import type { ScanResult } from './message-scan.js';
-import { findRoot, type RootElement } from './root-element.js';
+import { findRoot, type RootElement } from '../xml/root-element.js';
 
 /** How many leading bytes are decoded to find a message's root element. */
 const ROOT_PREFIX = 4096;

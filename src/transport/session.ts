@@ -8,7 +8,7 @@ import { buildHello, parseHello } from './hello.js';
 import { MessageScan } from './message-scan.js';
 import { ReceiveBuffer } from './receive-buffer.js';
 import { ReceivedMessage } from './received-message.js';
-import { findRoot, type RootElement } from './root-element.js';
+import { findRoot, type RootElement } from '../xml/root-element.js';
 
 const debug = debuglog('netconf');
 

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { NCClientError } from '../../src/errors.js';
 import { AuthenticationError, SSHError, SSHUnknownHostError } from '../../src/transport/errors.js';
 import { TransportError } from '../../src/errors.js';
-import type { RootElement } from '../../src/transport/root-element.js';
+import type { RootElement } from '../../src/xml/root-element.js';
 import type { SessionListener } from '../../src/transport/session.js';
 import { SSHSession, sshNativeCryptoAvailable, type SSHConnectOptions } from '../../src/transport/ssh.js';
 import { freePort, publicKeyLine, run, sshKeygenFingerprint, startNetconfd, type Netconfd } from './netconfd.js';

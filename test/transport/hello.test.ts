@@ -5,7 +5,7 @@ import { HelloError } from '../../src/transport/errors.js';
 import { TransportError } from '../../src/errors.js';
 import { buildHello, parseHello } from '../../src/transport/hello.js';
 import { NETCONF_NS } from '../../src/namespaces.js';
-import { findRoot } from '../../src/transport/root-element.js';
+import { findRoot } from '../../src/xml/root-element.js';
 
 const WITH_DEFAULTS =
   'urn:ietf:params:netconf:capability:with-defaults:1.0?basic-mode=explicit&also-supported=report-all,report-all-tagged';

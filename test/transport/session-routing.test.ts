@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SessionCloseError } from '../../src/transport/errors.js';
-import type { RootElement } from '../../src/transport/root-element.js';
+import type { RootElement } from '../../src/xml/root-element.js';
 import type { MessageConsumer } from '../../src/transport/session.js';
 import { NS, openSession, settle } from '../helpers/fake-peer.js';
 

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { BASE_1_0, BASE_1_1 } from '../../src/transport/capabilities.js';
 import { HelloError, NetconfFramingError, SessionCloseError } from '../../src/transport/errors.js';
 import { MalformedMessageError, TransportError } from '../../src/errors.js';
-import type { RootElement } from '../../src/transport/root-element.js';
+import type { RootElement } from '../../src/xml/root-element.js';
 import type { SessionListener } from '../../src/transport/session.js';
 import { StreamSession } from '../../src/transport/stream.js';
 import { FakePeer, NS, openSession, serverHello } from '../helpers/fake-peer.js';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MalformedMessageError } from '../../src/errors.js';
-import { findRoot } from '../../src/transport/root-element.js';
+import { findRoot } from '../../src/xml/root-element.js';
 
 const NC = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';

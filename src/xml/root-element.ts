@@ -1,5 +1,5 @@
 import { MalformedMessageError } from '../errors.js';
-import { unescapeXml } from '../xml/text.js';
+import { unescapeXml } from './text.js';
 import { XML_NS } from '../namespaces.js';
 
 
