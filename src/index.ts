@@ -1,9 +1,12 @@
 /**
  * netconfkit: a NETCONF (RFC 6241) client for Node.js.
  *
- * This entry point exports the transport and session layer, with the API of ncclient's
- * `ncclient.transport`: {@link Session}, {@link SessionListener}, {@link SSHSession}, the error
- * classes, capabilities and framing.
+ * This entry point is the public API: {@link connect} and the {@link Manager} with every
+ * operation; the transport and session layer with the API of ncclient's `ncclient.transport`
+ * ({@link Session}, {@link SessionListener}, {@link SSHSession}, the error classes,
+ * capabilities); replies, errors, notifications; the XML tree. The pieces the library is built
+ * from (framing decoder, message reader, dispatcher, tokenizer) are exported from
+ * `netconfkit/internals` for those who build on them, with no stability promise.
  * @packageDocumentation
  */
 export { MalformedMessageError, NCClientError, TransportError } from './errors.js';
@@ -18,20 +21,10 @@ export {
   type HostKeyRejection,
 } from './transport/errors.js';
 export { BASE_1_0, BASE_1_1, Capabilities, DEFAULT_CLIENT_CAPABILITIES, parseCapability, type Capability } from './transport/capabilities.js';
-export {
-  DEFAULT_MAX_MESSAGE_SIZE,
-  encodeMessage,
-  EOM_DELIMITER,
-  FrameDecoder,
-  MAX_CHUNK_SIZE,
-  type FrameDecoderOptions,
-  type FramingMode,
-  type MessageHandler,
-} from './transport/framing.js';
-export { buildHello, parseHello, type Hello } from './transport/hello.js';
-export { findRoot, type RootElement } from './xml/root-element.js';
-export { Session, type MessageConsumer, type MessageRouter, type SessionListener, type SessionOptions } from './transport/session.js';
+export { DEFAULT_MAX_MESSAGE_SIZE, type FramingMode } from './transport/framing.js';
+export { Session, type SessionListener, type SessionOptions } from './transport/session.js';
 export { ReceivedMessage } from './transport/received-message.js';
+export type { RootElement } from './xml/root-element.js';
 export { StreamSession } from './transport/stream.js';
 export { hostKeyInfo, md5Fingerprint, sha256Fingerprint, type HostKeyInfo } from './transport/host-key.js';
 export { defaultKnownHostsFiles, KnownHosts, type HostKeyStatus, type KnownHostsWarning } from './transport/known-hosts.js';
@@ -39,10 +32,10 @@ export { defaultUnknownHostCb, NETCONF_SSH_PORT, SSHSession, sshNativeCryptoAvai
 
 // The RPC layer: every NETCONF operation on a Manager, replies, errors, notifications.
 export { connect, Manager, type ConnectOptions, type ManagerOptions } from './manager.js';
-export { RPCDispatcher, NOTIFICATION_TAG, type CallOptions, type DispatcherOptions, type RaiseMode } from './rpc/dispatcher.js';
+export type { CallOptions, RaiseMode } from './rpc/dispatcher.js';
 export { RPCReply } from './rpc/rpc-reply.js';
-export { ReplyStream, type FlowControl, type ReplyStreamOptions } from './rpc/reply-stream.js';
-export { RPCError, parseRpcError, parseRpcErrors, type RPCErrorInfo } from './rpc/rpc-error.js';
+export { ReplyStream, type ReplyStreamOptions } from './rpc/reply-stream.js';
+export { RPCError, type RPCErrorInfo } from './rpc/rpc-error.js';
 export { MissingCapabilityError, OperationError, RPCAbortedError, TimeoutExpiredError } from './rpc/errors.js';
 export { NotificationQueue, parseNotification, type Notification } from './rpc/notification.js';
 export type { ConfigSource, ConfigTarget, Datastore } from './operations/datastore.js';

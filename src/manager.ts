@@ -5,7 +5,7 @@ import { SSHSession, type SSHConnectOptions } from './transport/ssh.js';
 import { requireCapability } from './operations/capability-check.js';
 import * as commitOps from './operations/commit.js';
 import type { ConfigSource, ConfigTarget } from './operations/datastore.js';
-import { RPCDispatcher, type CallOptions, type RaiseMode } from './rpc/dispatcher.js';
+import { RPCDispatcher, type CallOptions, type DispatcherOptions, type RaiseMode } from './rpc/dispatcher.js';
 import * as editOps from './operations/edit.js';
 import * as lockOps from './operations/lock.js';
 import * as nmdaOps from './operations/nmda.js';
@@ -83,19 +83,15 @@ export class Manager implements AsyncDisposable {
     this.#closeTimeout = options.closeTimeout ?? 5;
     const notifications = new NotificationQueue(options.notificationBuffer);
     this.#notifications = notifications;
-    const dispatcherOptions: ConstructorParameters<typeof RPCDispatcher>[1] = {
+    const dispatcherOptions: DispatcherOptions = {
       onNotification: (raw) => notifications.push(raw),
+      // the session ended: no more notifications (an error only when the end was not asked for)
+      onClose: (error) => notifications.end(this.#closing || this.#closeRequested ? undefined : error),
     };
     if (options.rpcTimeout !== undefined) dispatcherOptions.timeout = options.rpcTimeout;
     if (options.raiseMode !== undefined) dispatcherOptions.raiseMode = options.raiseMode;
     if (options.onUnknownReply !== undefined) dispatcherOptions.onUnknownReply = options.onUnknownReply;
     this.#rpc = new RPCDispatcher(session, dispatcherOptions);
-    session.addListener({
-      callback: () => undefined,
-      messageCallback: () => undefined, // only here for closed(): never decode a message for it
-      errback: () => undefined,
-      closed: (error) => notifications.end(this.#closing || this.#closeRequested ? undefined : error),
-    });
   }
 
   /** The session-id the server assigned. */
@@ -346,9 +342,9 @@ export class Manager implements AsyncDisposable {
 
   async #shutdown(): Promise<void> {
     this.#closing ??= Promise.resolve();
-    this.#rpc.rejectAll(new SessionCloseError('', undefined, `Session to ${this.session.peer} was closed before the reply arrived`));
     this.#notifications.end();
-    await this.session.close();
+    await this.session.close(); // the dispatcher rejects what is still pending
+
   }
 
   /** Start a streamed RPC; argument and capability errors surface when the stream is read. */

@@ -1,6 +1,7 @@
 import { debuglog } from 'node:util';
 import { SessionCloseError } from '../transport/errors.js';
 import { NETCONF_NS, NOTIFICATION_NS } from '../namespaces.js';
+import type { MessageSink } from '../transport/message-sink.js';
 import type { ReceivedMessage } from '../transport/received-message.js';
 import type { RootElement } from '../xml/root-element.js';
 import type { Session, SessionListener } from '../transport/session.js';
@@ -30,10 +31,17 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-interface Pending {
-  resolve(reply: RPCReply): void;
-  reject(error: Error): void;
-  cleanup(): void;
+/**
+ * An RPC sent and not yet answered. One table holds every such call, whether its reply is
+ * promised whole or consumed as a stream.
+ */
+interface PendingCall {
+  /** The reply's stream, when the reply is consumed as one (its message is routed to it). */
+  readonly stream: ReplyStream | undefined;
+  /** The reply arrived whole. */
+  answer(message: ReceivedMessage | string, id: string): void;
+  /** The call ends without its reply: session gone, timeout, abort. */
+  fail(error: Error): void;
 }
 
 /** Options of an {@link RPCDispatcher}. */
@@ -46,10 +54,18 @@ export interface DispatcherOptions {
   onUnknownReply?: (reply: RPCReply) => void;
   /** Called with every notification received (raw XML). */
   onNotification?: (raw: string) => void;
+  /**
+   * Called once when the session under the dispatcher has ended, after every pending call was
+   * rejected: `error` is why, or undefined when it was closed locally.
+   */
+  onClose?: (error?: Error) => void;
 }
 
 /** How many message-ids of timed-out or aborted RPCs to remember, so their late replies are not "unknown". */
 const ABANDONED_MEMORY = 1024;
+
+/** Where the late reply of an abandoned streamed RPC goes. */
+const DISCARD: MessageSink = { data: () => undefined, end: () => undefined, error: () => undefined };
 
 /**
  * Sends RPCs on a {@link Session} and matches replies to them by message-id. Many RPCs may be in
@@ -63,11 +79,16 @@ export class RPCDispatcher implements SessionListener {
   timeout: number;
   raiseMode: RaiseMode;
   #nextId = 101;
-  #pending = new Map<string, Pending>();
-  #abandoned = new Set<string>();
-  #streams = new Map<string, ReplyStream>();
-  #onUnknownReply: ((reply: RPCReply) => void) | undefined;
-  #onNotification: ((raw: string) => void) | undefined;
+  /** Every call awaiting its reply, promised or streamed, by message-id. */
+  readonly #pending = new Map<string, PendingCall>();
+  /** The timer and abort handler of each pending call, by message-id. */
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #abortHandlers = new Map<string, () => void>();
+  /** Message-ids of calls that timed out or were aborted: true for a streamed one (its late reply is discarded as it arrives). */
+  readonly #abandoned = new Map<string, boolean>();
+  readonly #onUnknownReply: ((reply: RPCReply) => void) | undefined;
+  readonly #onNotification: ((raw: string) => void) | undefined;
+  readonly #onClose: ((error?: Error) => void) | undefined;
 
   constructor(session: Session, options: DispatcherOptions = {}) {
     this.session = session;
@@ -75,11 +96,14 @@ export class RPCDispatcher implements SessionListener {
     this.raiseMode = options.raiseMode ?? 'all';
     this.#onUnknownReply = options.onUnknownReply;
     this.#onNotification = options.onNotification;
+    this.#onClose = options.onClose;
     session.addListener(this);
     session.watchMessagesFor(RPC_ERROR_MARK); // RPCReply.errors asks: answered as the reply arrives
+    // The reader finds each message's root once, routed or not: routing costs nothing more.
+    session.setMessageRouter(this.#route);
   }
 
-  /** How many RPCs await their reply. */
+  /** How many RPCs await their reply (streamed ones until their reply has ended). */
   get pendingCount(): number {
     return this.#pending.size;
   }
@@ -91,38 +115,28 @@ export class RPCDispatcher implements SessionListener {
    *   or the transport error that ended the session.
    */
   request(operation: string, options: CallOptions = {}): Promise<RPCReply> {
-    const { signal } = options;
-    const timeout = options.timeout ?? this.timeout;
-    if (!(timeout > 0)) return Promise.reject(new TypeError(`timeout must be a positive number of seconds, got ${String(timeout)}`));
-    if (signal?.aborted) return Promise.reject(new RPCAbortedError('RPC aborted before it was sent', { cause: signal.reason }));
+    const failure = this.#refuse(options);
+    if (failure) return Promise.reject(failure);
     const id = String(this.#nextId++);
     return new Promise<RPCReply>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = (): void => {
-        this.#abandon(id);
-        reject(new RPCAbortedError(`RPC ${id} to ${this.session.peer} aborted`, { cause: signal?.reason }));
+      const call: PendingCall = {
+        stream: undefined,
+        answer: (message, replyId) => {
+          const reply = new RPCReply(message, replyId);
+          try {
+            if (this.raiseMode !== 'none' && this.#mustRaise(reply.errors)) {
+              reject(new RPCError(reply.errors, reply.xml, this.session.peer));
+              return;
+            }
+          } catch (err) {
+            reject(err as Error); // a reply that is not well-formed XML
+            return;
+          }
+          resolve(reply);
+        },
+        fail: reject,
       };
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#pending.delete(id);
-      };
-      this.#pending.set(id, { resolve, reject, cleanup });
-      // setTimeout fires at once (after a TimeoutOverflowWarning) beyond 2^31-1 ms, ~24.8 days:
-      // a timeout that long is as good as none.
-      if (timeout * 1000 <= 2147483647) {
-        timer = setTimeout(() => {
-          this.#abandon(id);
-          reject(new TimeoutExpiredError(`No reply from ${this.session.peer} to RPC ${id} within ${timeout} s`));
-        }, timeout * 1000);
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        this.session.send(`<rpc message-id="${id}" xmlns="${NETCONF_NS}">${operation}</rpc>`);
-      } catch (err) {
-        cleanup();
-        reject(err as Error);
-      }
+      this.#send(id, operation, call, options);
     });
   }
 
@@ -132,52 +146,93 @@ export class RPCDispatcher implements SessionListener {
    * signal aborts the stream at any point (the rest of the reply is then discarded).
    */
   requestStream(operation: string, options: CallOptions & ReplyStreamOptions = {}): ReplyStream {
-    const { signal } = options;
-    const timeout = options.timeout ?? this.timeout;
     const id = String(this.#nextId++);
     const stream = new ReplyStream(id, this.session, this.session.peer, (errors) => this.#mustRaise(errors), options);
-    if (!(timeout > 0)) {
-      stream.fail(new TypeError(`timeout must be a positive number of seconds, got ${String(timeout)}`));
+    const failure = this.#refuse(options);
+    if (failure) {
+      stream.fail(failure);
       return stream;
     }
-    if (signal?.aborted) {
-      stream.fail(new RPCAbortedError('RPC aborted before it was sent', { cause: signal.reason }));
-      return stream;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => stream.fail(new RPCAbortedError(`RPC ${id} to ${this.session.peer} aborted`, { cause: signal?.reason }));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    stream.onStart = () => clearTimeout(timer);
-    stream.onMessageDone = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      this.#streams.delete(id);
-      if (this.#streams.size === 0) this.session.setMessageRouter(undefined);
+    const call: PendingCall = {
+      stream,
+      answer: (message) => {
+        // the reply was not routed (its root start tag lay beyond the routing limit): feed it whole
+        stream.data(typeof message === 'string' ? Buffer.from(message, 'utf8') : message.bytes);
+        stream.end();
+      },
+      fail: (error) => stream.fail(error),
     };
-    this.#streams.set(id, stream);
-    this.session.setMessageRouter(this.#route);
+    // Once the reply has begun the timeout no longer applies (the abort signal still does).
+    stream.onStart = () => clearTimeout(this.#timers.get(id));
+    stream.onMessageDone = () => this.#take(id);
+    this.#send(id, operation, call, options);
+    return stream;
+  }
+
+  /** Why a call cannot even be sent (bad timeout, already aborted), or undefined. */
+  #refuse(options: CallOptions): Error | undefined {
+    const timeout = options.timeout ?? this.timeout;
+    if (!(timeout > 0)) return new TypeError(`timeout must be a positive number of seconds, got ${String(timeout)}`);
+    if (options.signal?.aborted) return new RPCAbortedError('RPC aborted before it was sent', { cause: options.signal.reason });
+    return undefined;
+  }
+
+  /**
+   * Enter the call in the pending table, arm its timeout and abort signal, and send the RPC. A
+   * call that times out or is aborted leaves the table at once; its late reply is ignored.
+   */
+  #send(id: string, operation: string, call: PendingCall, options: CallOptions): void {
+    const { signal } = options;
+    const timeout = options.timeout ?? this.timeout;
+    this.#pending.set(id, call);
+    // setTimeout fires at once (after a TimeoutOverflowWarning) beyond 2^31-1 ms, ~24.8 days:
+    // a timeout that long is as good as none.
     if (timeout * 1000 <= 2147483647) {
-      timer = setTimeout(() => stream.fail(new TimeoutExpiredError(`No reply from ${this.session.peer} to RPC ${id} within ${timeout} s`)), timeout * 1000);
+      const timer = setTimeout(() => this.#abandon(id, new TimeoutExpiredError(`No reply from ${this.session.peer} to RPC ${id} within ${timeout} s`)), timeout * 1000);
+      this.#timers.set(id, timer);
+    }
+    if (signal) {
+      const onAbort = (): void => this.#abandon(id, new RPCAbortedError(`RPC ${id} to ${this.session.peer} aborted`, { cause: signal.reason }));
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#abortHandlers.set(id, () => signal.removeEventListener('abort', onAbort));
     }
     try {
       this.session.send(`<rpc message-id="${id}" xmlns="${NETCONF_NS}">${operation}</rpc>`);
     } catch (err) {
-      stream.error(err as Error);
+      this.#take(id)?.fail(err as Error);
     }
-    return stream;
   }
 
-  /** Routes the replies of streamed RPCs to their streams. */
-  readonly #route = (root: RootElement): ReplyStream | undefined =>
-    root[0] === RPC_REPLY ? this.#streams.get(root[1]['message-id'] ?? '') : undefined;
+  /** Remove a call from the table (disarming its timer and abort handler) and return it. */
+  #take(id: string): PendingCall | undefined {
+    const call = this.#pending.get(id);
+    if (!call) return undefined;
+    this.#pending.delete(id);
+    clearTimeout(this.#timers.get(id));
+    this.#timers.delete(id);
+    this.#abortHandlers.get(id)?.();
+    this.#abortHandlers.delete(id);
+    return call;
+  }
+
+  /**
+   * Routes the replies of streamed RPCs to their streams, and the late replies of abandoned
+   * streamed RPCs to nowhere (discarded as they arrive, never gathered whole).
+   */
+  readonly #route = (root: RootElement): MessageSink | undefined => {
+    if (root[0] !== RPC_REPLY) return undefined;
+    const id = root[1]['message-id'] ?? '';
+    const stream = this.#pending.get(id)?.stream;
+    if (stream) return stream;
+    if (this.#abandoned.get(id) !== true) return undefined;
+    this.#abandoned.delete(id);
+    debug('discarding the late reply to abandoned RPC %s', id);
+    return DISCARD;
+  };
 
   /** Reject every pending RPC with `error` (the session is gone). */
   rejectAll(error: Error): void {
-    for (const pending of [...this.#pending.values()]) {
-      pending.cleanup();
-      pending.reject(error);
-    }
-    for (const stream of [...this.#streams.values()]) stream.error(error);
+    for (const id of [...this.#pending.keys()]) this.#take(id)?.fail(error);
   }
 
   /** Stop listening to the session (pending RPCs are left as they are). */
@@ -202,47 +257,31 @@ export class RPCDispatcher implements SessionListener {
       return;
     }
     let id = attributes['message-id'];
-    const streamed = id === undefined ? undefined : this.#streams.get(id);
-    if (streamed) {
-      // a streamed RPC's reply that was not routed (root tag beyond the routing limit): feed it whole
-      streamed.data(typeof message === 'string' ? Buffer.from(message, 'utf8') : message.bytes);
-      streamed.end();
-      return;
-    }
     // A reply without message-id (a server answering an RPC it could not read) goes to the only
     // pending RPC when there is exactly one.
     if (id === undefined && this.#pending.size === 1) id = this.#pending.keys().next().value;
-    const pending = id === undefined ? undefined : this.#pending.get(id);
-    const reply = new RPCReply(message, id ?? '');
-    if (!pending) {
-      if (id !== undefined && this.#abandoned.delete(id)) {
-        debug('late reply to abandoned RPC %s', id);
-        return;
-      }
-      if (this.#onUnknownReply) this.#onUnknownReply(reply);
-      else debug('reply with unknown message-id %s from %s', id, this.session.peer);
+    const call = id === undefined ? undefined : this.#take(id);
+    if (call) {
+      call.answer(message, id ?? '');
       return;
     }
-    pending.cleanup();
-    let error: RPCError | undefined;
-    try {
-      if (this.raiseMode !== 'none' && this.#mustRaise(reply.errors)) error = new RPCError(reply.errors, reply.xml, this.session.peer);
-    } catch (err) {
-      pending.reject(err as Error); // a reply that is not well-formed XML
+    if (id !== undefined && this.#abandoned.delete(id)) {
+      debug('late reply to abandoned RPC %s', id);
       return;
     }
-    if (error) pending.reject(error);
-    else pending.resolve(reply);
+    if (this.#onUnknownReply) this.#onUnknownReply(new RPCReply(message, id ?? ''));
+    else debug('reply with unknown message-id %s from %s', id, this.session.peer);
   }
 
-  /** @internal SessionListener */
+  /** @internal SessionListener: errors that do not end the session leave the calls pending. */
   errback(error: Error): void {
-    if (!this.session.connected) this.rejectAll(error);
+    debug('%s: %s', this.session.peer, error.message);
   }
 
   /** @internal SessionListener: the session ended; nothing pending can be answered any more. */
   closed(error?: Error): void {
     this.rejectAll(error ?? new SessionCloseError('', undefined, `Session to ${this.session.peer} was closed before the reply arrived`));
+    this.#onClose?.(error);
   }
 
   /** Whether these errors make the call throw, per the raise mode. */
@@ -251,12 +290,18 @@ export class RPCDispatcher implements SessionListener {
     return this.raiseMode === 'all' ? errors.length > 0 : errors.some((e) => e.severity === 'error');
   }
 
-  #abandon(id: string): void {
-    this.#pending.get(id)?.cleanup();
-    this.#abandoned.add(id);
-    if (this.#abandoned.size > ABANDONED_MEMORY) {
-      const oldest = this.#abandoned.values().next().value;
-      if (oldest !== undefined) this.#abandoned.delete(oldest);
+  /** The call timed out or was aborted: it leaves the table, and its late reply will be ignored. */
+  #abandon(id: string, error: Error): void {
+    const call = this.#take(id);
+    if (!call) return;
+    // A streamed call whose reply has begun is fed to its (now failed, discarding) stream to the end.
+    if (!call.stream?.started) {
+      this.#abandoned.set(id, call.stream !== undefined);
+      if (this.#abandoned.size > ABANDONED_MEMORY) {
+        const oldest = this.#abandoned.keys().next().value;
+        if (oldest !== undefined) this.#abandoned.delete(oldest);
+      }
     }
+    call.fail(error);
   }
 }

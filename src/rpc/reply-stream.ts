@@ -1,5 +1,5 @@
 import { NETCONF_NS } from '../namespaces.js';
-import type { MessageConsumer } from '../transport/session.js';
+import type { MessageSink } from '../transport/message-sink.js';
 import type { XmlElement } from '../xml/element.js';
 import { ByteStreamParser } from '../xml/byte-stream-parser.js';
 import { RPCAbortedError } from './errors.js';
@@ -36,7 +36,7 @@ export interface FlowControl {
  * `MalformedMessageError`; the session failing throws its error. Leaving the loop early (break,
  * throw) or aborting discards the rest of the reply as it arrives.
  */
-export class ReplyStream implements AsyncIterable<XmlElement>, MessageConsumer {
+export class ReplyStream implements AsyncIterable<XmlElement>, MessageSink {
   /** The message-id of the RPC. */
   readonly messageId: string;
   readonly #depth: number;
@@ -76,6 +76,11 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageConsumer {
     return this.#bytes;
   }
 
+  /** True once the first byte of the reply has arrived. */
+  get started(): boolean {
+    return this.#started;
+  }
+
   /** Every `<rpc-error>` of the reply seen so far (warnings included). */
   get errors(): readonly RPCErrorInfo[] {
     return this.#errors;
@@ -96,7 +101,7 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageConsumer {
     this.#onMessageDone = fn;
   }
 
-  // ---- MessageConsumer (fed by the session) ------------------------------------------------
+  // ---- MessageSink (fed by the session) ------------------------------------------------
 
   /** @internal */
   data(piece: Buffer): void {

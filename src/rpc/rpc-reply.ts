@@ -38,16 +38,6 @@ export class RPCReply {
     return this.#message?.bytes ?? Buffer.from(this.xml, 'utf8');
   }
 
-  /**
-   * The reply's bytes as a list of Buffers, for writing a large reply out as it is
-   * (`for (const piece of reply.chunks) out.write(piece)`), without a copy. The session gathers
-   * a reply into one Buffer as it arrives, so this is `[bytes]`; the list form stays so that such
-   * code keeps working if replies are ever held in pieces again.
-   */
-  get chunks(): readonly Buffer[] {
-    return this.#message?.pieces ?? [this.bytes];
-  }
-
   /** The parsed `<rpc-reply>` element. */
   get document(): XmlElement {
     this.#document ??= parseXmlFast(this.xml);

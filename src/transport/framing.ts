@@ -1,4 +1,11 @@
 import { NetconfFramingError } from './errors.js';
+import type { MessageSink } from './message-sink.js';
+
+/**
+ * What the decoder hands message pieces to: a {@link MessageSink}'s `data` and `end` (the decoder
+ * reports errors by throwing from {@link FrameDecoder.push}, never through the sink).
+ */
+export type FrameSink = Pick<MessageSink, 'data' | 'end'>;
 
 /**
  * NETCONF message framing over a byte stream (RFC 6242).
@@ -61,16 +68,6 @@ export interface FrameDecoderOptions {
  * valid as long as the caller keeps them.
  */
 export type MessageHandler = (segments: Buffer[], size: number) => void;
-
-/**
- * Receives messages as they stream in, without the decoder holding them: `data` with each piece
- * of the current message's bytes (views on the pushed buffers), in order, then `end` when the
- * message is complete. A message's first `data` follows the previous `end`.
- */
-export interface FrameSink {
-  data(piece: Buffer): void;
-  end(): void;
-}
 
 function isSpace(byte: number): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;

@@ -24,24 +24,22 @@ export class ReceivedMessage {
   #ascii: boolean | undefined;
   #recycle: ((bytes: Buffer) => void) | undefined;
   readonly #contains: ReadonlyMap<string, boolean> | undefined;
+  #root: RootElement | undefined;
 
   /**
    * @param bytes - the message's bytes (UTF-8): one Buffer, or the pieces it arrived in (joined here)
    * @param options - from the session: `recycle`, where the bytes' memory may be given back once
    *   the text is decoded and the bytes were never handed out (its receive buffer); `scan`, what
-   *   was learnt of the bytes as they arrived (ASCII or not, watched strings found)
+   *   was learnt of the bytes as they arrived (ASCII or not, watched strings found); `root`, the
+   *   root element when it was already found
    */
-  constructor(bytes: Buffer | readonly Buffer[], options: { recycle?: (bytes: Buffer) => void; scan?: ScanResult } = {}) {
+  constructor(bytes: Buffer | readonly Buffer[], options: { recycle?: (bytes: Buffer) => void; scan?: ScanResult; root?: RootElement | undefined } = {}) {
     this.#bytes = Buffer.isBuffer(bytes) ? bytes : bytes.length === 1 ? (bytes[0] as Buffer) : Buffer.concat(bytes);
     this.size = this.#bytes.length;
     this.#recycle = options.recycle;
     this.#ascii = options.scan?.ascii;
     this.#contains = options.scan?.contains;
-  }
-
-  /** The message's bytes, as one piece (kept for compatibility with code that wrote pieces out one by one). */
-  get pieces(): readonly Buffer[] {
-    return [this.bytes];
+    this.#root = options.root;
   }
 
   /** The message's bytes as one Buffer (not a copy, unless the text was decoded and the bytes let go). */
@@ -83,8 +81,17 @@ export class ReceivedMessage {
     return (this.#bytes ?? this.bytes).includes(needle, 0, 'latin1');
   }
 
-  /** The root element, found from the first few KB (the whole text only when the root tag is longer). */
-  root(): RootElement {
+  /**
+   * The root element, found once: given by the reader when it already found it, else read from
+   * the first few KB (the whole text only when the root start tag is longer).
+   * @throws {@link MalformedMessageError} when the message has no well-formed root start tag.
+   */
+  get root(): RootElement {
+    this.#root ??= this.#findRoot();
+    return this.#root;
+  }
+
+  #findRoot(): RootElement {
     const bytes = this.#bytes;
     if (bytes === undefined) return findRoot(this.text); // reads only as far as the root start tag
     try {

@@ -3,12 +3,12 @@ import { debuglog } from 'node:util';
 import { BASE_1_0, BASE_1_1, Capabilities, DEFAULT_CLIENT_CAPABILITIES } from './capabilities.js';
 import { HelloError, NetconfFramingError, SessionCloseError } from './errors.js';
 import { TransportError } from '../errors.js';
-import { encodeMessage, FrameDecoder, type FramingMode } from './framing.js';
+import { encodeMessage, type FramingMode } from './framing.js';
 import { buildHello, parseHello } from './hello.js';
-import { MessageScan } from './message-scan.js';
-import { ReceiveBuffer } from './receive-buffer.js';
-import { ReceivedMessage } from './received-message.js';
-import { findRoot, type RootElement } from '../xml/root-element.js';
+import { MessageReader, type MessageRouter } from './message-reader.js';
+import type { MessageSink } from './message-sink.js';
+import type { ReceivedMessage } from './received-message.js';
+import type { RootElement } from '../xml/root-element.js';
 
 const debug = debuglog('netconf');
 
@@ -42,40 +42,21 @@ export interface SessionListener {
   closed?(error?: Error): void;
 }
 
-/**
- * Takes one message as it streams in, instead of the session buffering it: `data` with each piece
- * of its bytes (the root start tag's bytes included, from the first byte), then `end`, or `error`
- * if the session fails before the message is complete.
- */
-export interface MessageConsumer {
-  data(piece: Buffer): void;
-  end(): void;
-  error(error: Error): void;
-}
-
-/**
- * Decides, from a message's root element, whether a {@link MessageConsumer} takes it as a stream.
- * Return undefined to let the session buffer and dispatch it as usual.
- */
-export type MessageRouter = (root: RootElement) => MessageConsumer | undefined;
-
-/** How many leading bytes of a message may be buffered while looking for its root element for routing. */
-const ROUTE_PREFIX_LIMIT = 65536;
-
 /** Options for the hello exchange and framing, common to every transport. */
 export interface SessionOptions {
   /** Seconds to wait for the server's hello. */
   helloTimeout?: number;
-  /** Largest message accepted from the server, in bytes (see {@link FrameDecoder}). */
+  /** Largest message accepted from the server, in bytes (see `FrameDecoder`). */
   maxMessageSize?: number;
 }
 
 type Phase = 'idle' | 'hello' | 'open' | 'closed';
 
 /**
- * A NETCONF session over some byte stream: the hello exchange, framing, and dispatch of received
- * messages to listeners. Transports ({@link SSHSession}, …) extend it, open a stream and hand it
- * to {@link Session.startSession}.
+ * A NETCONF session over some byte stream: the hello exchange, the session's lifecycle, its
+ * listeners, and sending. Receiving is the {@link MessageReader}'s job (bytes in, messages out);
+ * the session hands each message to its listeners. Transports ({@link SSHSession}, …) extend it,
+ * open a stream and hand it to {@link Session.startSession}.
  *
  * Mirrors ncclient's `ncclient.transport.Session`.
  */
@@ -88,18 +69,14 @@ export abstract class Session {
   #phase: Phase = 'idle';
   #listeners = new Set<SessionListener>();
   #stream: Duplex | undefined;
-  #decoder: FrameDecoder | undefined;
+  #reader: MessageReader | undefined;
   #sendMode: FramingMode = 'eom';
   #closing: Promise<void> | undefined;
   #peer = 'the server';
   #failure: Error | undefined;
-  // the message being received
-  readonly #received = new ReceiveBuffer();
-  readonly #scan = new MessageScan();
-  readonly #recycle = (bytes: Buffer): void => this.#received.recycle(bytes);
-  #routed = false;
+  /** Set before the reader exists: handed to it when the session starts. */
   #router: MessageRouter | undefined;
-  #claim: MessageConsumer | undefined;
+  readonly #watched: string[] = [];
 
   /** @param capabilities - client capabilities to advertise; default base:1.0 and base:1.1. */
   constructor(capabilities: Iterable<string> = DEFAULT_CLIENT_CAPABILITIES) {
@@ -137,11 +114,12 @@ export abstract class Session {
   /**
    * Let `router` claim messages as streams (or stop, with undefined): each message's root element
    * is read from its first bytes and offered to the router; a message it claims goes piece by
-   * piece to the {@link MessageConsumer} it returns, is never buffered whole, and is not given to
+   * piece to the {@link MessageSink} it returns, is never buffered whole, and is not given to
    * the listeners. Used by the RPC layer to stream huge replies.
    */
   setMessageRouter(router: MessageRouter | undefined): void {
     this.#router = router;
+    this.#reader?.setRouter(router);
   }
 
   /**
@@ -150,7 +128,8 @@ export abstract class Session {
    * has arrived (the dispatcher watches for `rpc-error` this way).
    */
   watchMessagesFor(text: string): void {
-    this.#scan.watch(text);
+    this.#watched.push(text);
+    this.#reader?.watch(text);
   }
 
   /** Stop reading from the transport (flow control: the peer is slowed down by SSH's window). */
@@ -208,31 +187,6 @@ export abstract class Session {
     return this.#end();
   }
 
-  /** Close once; tell listeners (`closed`) if the session had been open. */
-  #end(error?: Error): Promise<void> {
-    if (this.#closing) return this.#closing;
-    const wasOpen = this.#phase === 'open';
-    const claim = this.#claim;
-    this.#resetMessage();
-    this.#received.reset(); // and let go of any storage kept for the next message
-    claim?.error(error ?? new SessionCloseError('', undefined, `Session to ${this.#peer} closed while a message was being received`));
-    this.#phase = 'closed';
-    this.#connected = false;
-    this.#closing = this.closeTransport().catch((err: unknown) => {
-      debug('error while closing %s: %s', this.#peer, err);
-    });
-    if (wasOpen) {
-      for (const listener of [...this.#listeners]) {
-        try {
-          listener.closed?.(error ?? this.#failure);
-        } catch (err) {
-          debug('closed() of a listener threw: %s', err);
-        }
-      }
-    }
-    return this.#closing;
-  }
-
   /**
    * Close what the transport opened (stream, channel, socket), resolving when it is closed.
    * Called once, by {@link close}, also when the session fails.
@@ -278,39 +232,31 @@ export abstract class Session {
         finishHello(new HelloError(`No hello from ${peer} within ${timeoutSeconds} s`));
       }, timeoutSeconds * 1000);
 
-      const decoder = new FrameDecoder(
-        {
-          data: (piece) => this.#onData(piece),
-          end: () => {
-            if (this.#claim) {
-              const claim = this.#claim;
-              this.#resetMessage();
-              claim.end();
-              return;
-            }
-            const message = new ReceivedMessage(this.#received.take(), { recycle: this.#recycle, scan: this.#scan.take() });
-            this.#resetMessage();
-            if (helloReceived) {
-              this.#dispatch(message);
-              return;
-            }
-            try {
-              this.#acceptHello(message.text, decoder);
-              helloReceived = true;
-              finishHello();
-            } catch (err) {
-              finishHello(err as Error);
-            }
-          },
+      // The first message is the server's hello; every later one goes to the listeners.
+      const reader = new MessageReader(
+        (message) => {
+          if (helloReceived) {
+            this.#dispatch(message);
+            return;
+          }
+          try {
+            this.#acceptHello(message.text, reader);
+            helloReceived = true;
+            finishHello();
+          } catch (err) {
+            finishHello(err as Error);
+          }
         },
         options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize },
       );
-      this.#decoder = decoder;
+      for (const text of this.#watched) reader.watch(text);
+      reader.setRouter(this.#router);
+      this.#reader = reader;
 
       stream.on('data', (chunk: Buffer) => {
         if (this.#phase === 'closed') return;
         try {
-          decoder.push(chunk);
+          reader.push(chunk);
         } catch (err) {
           const error = err instanceof NetconfFramingError ? err : new TransportError(`Error handling data from ${peer}: ${String(err)}`, { cause: err });
           if (!settled) finishHello(error);
@@ -320,9 +266,8 @@ export abstract class Session {
       // The stream ending, closing or failing under us all mean the same: the session is gone.
       const onClose = (cause?: Error): void => {
         if (this.#phase === 'closed') return;
-        const inBuf = decoder.inMessage ? Buffer.concat([this.#received.view(), decoder.pending()]).toString('utf8') : '';
         const what = cause ? `Connection to ${peer} failed: ${cause.message}` : `Session to ${peer} closed by the server`;
-        const error = new SessionCloseError(inBuf, undefined, what, cause ? { cause } : undefined);
+        const error = new SessionCloseError(reader.unfinished(), undefined, what, cause ? { cause } : undefined);
         if (!settled) finishHello(error);
         else this.#fail(error);
       };
@@ -339,7 +284,7 @@ export abstract class Session {
     });
   }
 
-  #acceptHello(raw: string, decoder: FrameDecoder): void {
+  #acceptHello(raw: string, reader: MessageReader): void {
     const hello = parseHello(raw);
     const id = hello.sessionId;
     if (id === null) throw new HelloError(`Hello from ${this.#peer} has no session-id`);
@@ -349,7 +294,7 @@ export abstract class Session {
     const server = new Capabilities(hello.capabilities);
     const both = (uri: string): boolean => server.has(uri) && this.clientCapabilities.has(uri);
     if (both(BASE_1_1)) {
-      decoder.upgrade();
+      reader.upgrade();
       this.#sendMode = 'chunked';
     } else if (!both(BASE_1_0)) {
       throw new HelloError(
@@ -360,47 +305,10 @@ export abstract class Session {
     this.#id = id;
   }
 
-  #onData(piece: Buffer): void {
-    if (this.#claim) {
-      this.#claim.data(piece);
-      return;
-    }
-    this.#received.append(piece);
-    this.#scan.push(piece);
-    if (this.#router && !this.#routed && this.#phase === 'open') this.#route();
-  }
-
-  /** Offer the message to the router once its root start tag has arrived. */
-  #route(): void {
-    const head = this.#received.view();
-    let root: RootElement;
-    try {
-      root = findRoot(head.toString('utf8', 0, Math.min(head.length, ROUTE_PREFIX_LIMIT)));
-    } catch {
-      // not all of the root start tag yet (or not XML): wait, up to a limit
-      if (head.length >= ROUTE_PREFIX_LIMIT) this.#routed = true;
-      return;
-    }
-    this.#routed = true;
-    const consumer = this.#router?.(root);
-    if (!consumer) return;
-    this.#claim = consumer;
-    this.#decoder?.unlimitCurrentMessage(); // nothing is buffered: the consumer bounds the memory
-    this.#scan.reset();
-    consumer.data(this.#received.take()); // the consumer owns what it is given
-  }
-
-  #resetMessage(): void {
-    this.#received.take();
-    this.#scan.reset();
-    this.#routed = false;
-    this.#claim = undefined;
-  }
-
   #dispatch(message: ReceivedMessage): void {
     let root: RootElement;
     try {
-      root = message.root();
+      root = message.root;
     } catch (err) {
       this.#dispatchError(err as Error);
       return;
@@ -433,10 +341,30 @@ export abstract class Session {
     if (this.#phase === 'closed') return;
     this.#connected = false;
     this.#failure = error; // a listener may call close() from its errback: closed() still gets the error
-    const claim = this.#claim;
-    this.#resetMessage();
-    claim?.error(error);
+    this.#reader?.close(error);
     this.#dispatchError(error);
     void this.#end(error);
+  }
+
+  /** Close once; tell listeners (`closed`) if the session had been open. */
+  #end(error?: Error): Promise<void> {
+    if (this.#closing) return this.#closing;
+    const wasOpen = this.#phase === 'open';
+    this.#reader?.close(error ?? new SessionCloseError('', undefined, `Session to ${this.#peer} closed while a message was being received`));
+    this.#phase = 'closed';
+    this.#connected = false;
+    this.#closing = this.closeTransport().catch((err: unknown) => {
+      debug('error while closing %s: %s', this.#peer, err);
+    });
+    if (wasOpen) {
+      for (const listener of [...this.#listeners]) {
+        try {
+          listener.closed?.(error ?? this.#failure);
+        } catch (err) {
+          debug('closed() of a listener threw: %s', err);
+        }
+      }
+    }
+    return this.#closing;
   }
 }

@@ -1,15 +1,15 @@
 /**
  * Streaming delivery: a MessageRouter claims messages by their root element, and the claimed
- * message goes piece by piece to a MessageConsumer instead of being buffered.
+ * message goes piece by piece to a MessageSink instead of being buffered.
  */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SessionCloseError } from '../../src/transport/errors.js';
 import type { RootElement } from '../../src/xml/root-element.js';
-import type { MessageConsumer } from '../../src/transport/session.js';
+import type { MessageSink } from '../../src/transport/message-sink.js';
 import { NS, openSession, settle } from '../helpers/fake-peer.js';
 
-class Consumer implements MessageConsumer {
+class Consumer implements MessageSink {
   readonly pieces: Buffer[] = [];
   ended = false;
   failure: Error | undefined;
