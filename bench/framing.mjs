@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FrameDecoder } from '../dist/index.js';
+import { FrameDecoder } from '../dist/internals.js';
 
 const { values } = parseArgs({
   options: {

@@ -26,16 +26,19 @@ after(async () => {
   if (project) await rm(project, { recursive: true, force: true });
 });
 
-it('imports the public API by package name from JavaScript', async () => {
+it('imports the public API by package name from JavaScript, internals from netconfkit/internals only', async () => {
   const script = `
-    import { SSHSession, Session, SSHUnknownHostError, NCClientError, defaultUnknownHostCb, FrameDecoder } from 'netconfkit';
+    import * as main from 'netconfkit';
+    import { SSHSession, Session, SSHUnknownHostError, NCClientError, defaultUnknownHostCb } from 'netconfkit';
+    import { FrameDecoder } from 'netconfkit/internals';
     const s = new SSHSession();
     console.log(JSON.stringify({ session: s instanceof Session, id: s.id, connected: s.connected,
-      err: new SSHUnknownHostError('h', 'aa:bb') instanceof NCClientError, cb: defaultUnknownHostCb('h', 'aa'), framer: typeof FrameDecoder }));
+      err: new SSHUnknownHostError('h', 'aa:bb') instanceof NCClientError, cb: defaultUnknownHostCb('h', 'aa'), framer: typeof FrameDecoder,
+      internalsInMain: ['FrameDecoder', 'RPCDispatcher', 'findRoot', 'MessageReader'].filter((name) => name in main) }));
   `;
   await writeFile(join(project, 'main.mjs'), script);
   const { stdout } = await run(process.execPath, [join(project, 'main.mjs')], { cwd: project });
-  assert.deepEqual(JSON.parse(stdout), { session: true, id: null, connected: false, err: true, cb: false, framer: 'function' });
+  assert.deepEqual(JSON.parse(stdout), { session: true, id: null, connected: false, err: true, cb: false, framer: 'function', internalsInMain: [] });
 });
 
 it('type-checks a strict TypeScript consumer against the shipped declarations', async () => {
