@@ -1,10 +1,12 @@
 /**
- * The README's examples run as written: examples/safe-change.mjs and examples/hello.mjs against
- * the built-in simulator (they import 'netconfkit', i.e. the built dist/).
+ * The README's examples run as written: examples/safe-change.mjs, examples/stream.mjs,
+ * examples/cli.sh and examples/hello.mjs against the built-in simulator (the .mjs files import
+ * 'netconfkit', i.e. the built dist/; cli.sh runs bin/netconf.js as `netconf`), and the README
+ * shows the first three verbatim.
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, it } from 'node:test';
@@ -57,4 +59,40 @@ it('examples/hello.mjs prints the session, capabilities and the running config',
   assert.match(stdout, /connected to admin@127\.0\.0\.1:\d+: session-id \d+, chunked framing/);
   assert.match(stdout, /reply root: \{urn:ietf:params:xml:ns:netconf:base:1\.0\}rpc-reply message-id=1/);
   assert.match(stdout, /^closed$/m);
+});
+
+it('examples/stream.mjs streams 20 000 interfaces of running as parsed subtrees', async () => {
+  let interfaces = '';
+  for (let i = 0; i < 20_000; i++) interfaces += `<interface><name>ge-0/0/${i}</name><description>port ${i}</description><enabled>${i % 1000 === 7 ? 'false' : 'true'}</enabled></interface>`;
+  await using big = await startSimulator({ users: [{ username: 'admin', password: 's3cret' }], config: `<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">${interfaces}</interfaces>` });
+  const knownHosts = join(dir, 'known_hosts_big');
+  await writeFile(knownHosts, `${big.knownHostsLine}\n`);
+  const { stdout } = await run(process.execPath, [join(repo, 'examples', 'stream.mjs')], { env: { ...env, NETCONF_PORT: String(big.port), NETCONF_KNOWN_HOSTS: knownHosts }, cwd: repo, timeout: 60_000 });
+  const counted = /^20000 interfaces in (\d+) bytes; disabled: 20$/m.exec(stdout);
+  assert.ok(counted, stdout);
+  assert.ok(Number(counted[1]) > 2_000_000, stdout);
+  assert.match(stdout, /^first disabled: ge-0\/0\/7, ge-0\/0\/1007, ge-0\/0\/2007, ge-0\/0\/3007, ge-0\/0\/4007$/m);
+});
+
+it('examples/cli.sh runs hello, get-config, a locked edit-config with commit, and get-config --json', async () => {
+  const bin = join(dir, 'bin');
+  await mkdir(bin, { recursive: true });
+  await writeFile(join(bin, 'netconf'), `#!/bin/sh\nexec '${process.execPath}' '${join(repo, 'bin', 'netconf.js')}' "$@"\n`);
+  await chmod(join(bin, 'netconf'), 0o755);
+  const { stdout, stderr } = await run('bash', [join(repo, 'examples', 'cli.sh'), '--known-hosts', join(dir, 'known_hosts')], { env: { ...env, PATH: `${bin}:${process.env['PATH'] ?? ''}` }, cwd: repo, timeout: 60_000 });
+  assert.match(stdout, /^session-id: \d+$/m);
+  assert.match(stdout, /^ok$/m);
+  assert.match(stdout, /"description": "set from the shell"/);
+  assert.match(stderr, /locked candidate[\s\S]*commit: ok[\s\S]*unlocked candidate/);
+  assert.match(sim.datastore('running'), /<name>eth7<\/name>/);
+  assert.match(sim.datastore('running'), /set from the shell/);
+});
+
+it('README.md shows examples/safe-change.mjs, examples/stream.mjs and examples/cli.sh verbatim', async () => {
+  const readme = await readFile(join(repo, 'README.md'), 'utf8');
+  for (const [file, lang] of [['safe-change.mjs', 'js'], ['stream.mjs', 'js'], ['cli.sh', 'sh']] as const) {
+    const source = await readFile(join(repo, 'examples', file), 'utf8');
+    const block = '```' + lang + '\n' + source + (source.endsWith('\n') ? '' : '\n') + '```';
+    assert.ok(readme.includes(block), `README.md must show examples/${file} verbatim in a \`\`\`${lang} block (copy the file into README.md)`);
+  }
 });
