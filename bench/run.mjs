@@ -11,7 +11,8 @@
 // the peer). Then ROUNDS rounds, the order of this client and ncclient alternating per round,
 // every client measured in fresh processes (so each round gives one COLD sample per client):
 //   (a) large: get-config of a SIZE MB reply as raw XML, cold (first call in the process) and warm
-//       (later calls on the same session), peak RSS (VmHWM)
+//       (later calls on the same session), peak RSS (VmHWM); beside the bare ssh2 channel, the
+//       string ceiling: the bare channel also building each reply as one string (--as string)
 //   (b) small: sequential <get> round trips with a tiny reply (latency), pipelined <get>s
 //   (c) many: N concurrent sessions from one process, a small get-config each, leak check
 //   (d) the framing decoder alone (bench/framing.mjs)
@@ -191,6 +192,8 @@ function roundPlan(round) {
         ...pair(['node', nodeClient('large', largeArgs)], ['ncclient', ncclientClient('large', ['--calls', String(opt.ncclientCalls), '--expect-bytes', String(sizeBytes)])]),
         ['node-bytes', nodeClient('large', [...largeArgs, '--as', 'bytes'])],
         ['ssh2', ssh2Ceiling('large', ['--calls', String(opt.calls)])],
+        // the string ceiling: the bare channel building each reply as one string, as reply.xml is
+        ['ssh2-string', ssh2Ceiling('large', ['--calls', String(opt.calls), '--as', 'string', '--expect-bytes', String(sizeBytes)])],
         ['openssh', opensshCeiling('large', ['--calls', String(opt.calls)])],
       ],
     },
@@ -253,17 +256,19 @@ function summarise(samples, framing) {
   const each = (w, pick, clients = ['node', 'ncclient', 'ssh2', 'openssh']) => Object.fromEntries(clients.map((c) => [c, get(w, c, pick)]));
 
   const sz = `${opt.sizeMb} MB`;
-  row('a', `get-config ${sz}, COLD (1st call, fresh process)`, 's', 'lower', each('large', (r) => r.coldSeconds));
-  row('a', `get-config ${sz}, COLD throughput`, 'MB/s', 'higher', each('large', (r) => (r.bytes ?? sizeBytes) / r.coldSeconds / MB));
-  row('a', `get-config ${sz}, WARM (later calls)`, 's', 'lower', each('large', (r) => r.warmSeconds));
-  row('a', `get-config ${sz}, WARM throughput`, 'MB/s', 'higher', each('large', (r) => r.warmSeconds.map((s) => (r.bytes ?? sizeBytes) / s / MB)));
+  // (a) has one more column: the string ceiling (the bare channel building the same string)
+  const large = ['node', 'ncclient', 'ssh2', 'ssh2-string', 'openssh'];
+  row('a', `get-config ${sz}, COLD (1st call, fresh process)`, 's', 'lower', each('large', (r) => r.coldSeconds, large));
+  row('a', `get-config ${sz}, COLD throughput`, 'MB/s', 'higher', each('large', (r) => (r.bytes ?? sizeBytes) / r.coldSeconds / MB, large));
+  row('a', `get-config ${sz}, WARM (later calls)`, 's', 'lower', each('large', (r) => r.warmSeconds, large));
+  row('a', `get-config ${sz}, WARM throughput`, 'MB/s', 'higher', each('large', (r) => r.warmSeconds.map((s) => (r.bytes ?? sizeBytes) / s / MB), large));
   row('a', '  the same as bytes (reply.bytes: one Buffer, no string), COLD throughput', 'MB/s', 'higher', { node: get('large', 'node-bytes', (r) => r.bytes / r.coldSeconds / MB), ssh2: get('large', 'ssh2', (r) => (r.bytes ?? sizeBytes) / r.coldSeconds / MB) });
   row('a', '  the same as bytes, WARM throughput', 'MB/s', 'higher', { node: get('large', 'node-bytes', (r) => r.warmSeconds.map((s) => r.bytes / s / MB)), ssh2: get('large', 'ssh2', (r) => r.warmSeconds.map((s) => (r.bytes ?? sizeBytes) / s / MB)) });
   row('a', '  the same as bytes, peak RSS after all calls', 'MB', 'lower', { node: get('large', 'node-bytes', (r) => r.peakRss / MB) });
-  row('a', 'cold − warm (first-call overhead)', 's', 'lower', each('large', (r) => r.coldSeconds - (stats(r.warmSeconds)?.median ?? NaN)));
-  row('a', 'peak RSS after the cold call', 'MB', 'lower', each('large', (r) => r.peakRssCold / MB, ['node', 'ncclient']));
-  row('a', 'peak RSS after all calls', 'MB', 'lower', each('large', (r) => r.peakRss / MB, ['node', 'ncclient', 'ssh2']));
-  row('a', 'peak RSS after all calls ÷ reply size', '×', 'lower', each('large', (r) => r.peakRss / sizeBytes, ['node', 'ncclient']));
+  row('a', 'cold − warm (first-call overhead)', 's', 'lower', each('large', (r) => r.coldSeconds - (stats(r.warmSeconds)?.median ?? NaN), large));
+  row('a', 'peak RSS after the cold call', 'MB', 'lower', each('large', (r) => r.peakRssCold / MB, ['node', 'ncclient', 'ssh2', 'ssh2-string']));
+  row('a', 'peak RSS after all calls', 'MB', 'lower', each('large', (r) => r.peakRss / MB, ['node', 'ncclient', 'ssh2', 'ssh2-string']));
+  row('a', 'peak RSS after all calls ÷ reply size', '×', 'lower', each('large', (r) => r.peakRss / sizeBytes, ['node', 'ncclient', 'ssh2-string']));
 
   const st = `${opt.streamMb ?? opt.sizeMb} MB`;
   const streamMBps = (r) => (r.seconds !== undefined ? r.bytes / r.seconds : r.wireBytes / r.coldSeconds) / MB;
@@ -317,7 +322,8 @@ function targets(rows) {
   const warmMBps = find(`get-config ${opt.sizeMb} MB, WARM throughput`);
   for (const [label, r] of [['cold', coldMBps], ['warm', warmMBps]]) {
     const p = med(r, 'node') / med(r, 'ssh2');
-    t(`(a) ${label}: this client >= 70% of the bare ssh2 channel`, `${fmt(100 * p, 0)}%`, Number.isFinite(p) ? p >= 0.7 : undefined, `${fmt(med(r, 'node'))} vs ${fmt(med(r, 'ssh2'))} MB/s`);
+    const ps = med(r, 'node') / med(r, 'ssh2-string');
+    t(`(a) ${label}: this client >= 70% of the bare ssh2 channel`, `${fmt(100 * p, 0)}%`, Number.isFinite(p) ? p >= 0.7 : undefined, `${fmt(med(r, 'node'))} vs ${fmt(med(r, 'ssh2'))} MB/s; ${fmt(100 * ps, 0)}% of the bare channel building the same string, ${fmt(med(r, 'ssh2-string'))} MB/s`);
     const x = med(r, 'node') / med(r, 'ncclient');
     t(`(a) ${label}: this client >= 8x ncclient`, `${fmt(x, 1)}x`, Number.isFinite(x) ? x >= 8 : undefined, `${fmt(med(r, 'node'))} vs ${fmt(med(r, 'ncclient'))} MB/s`);
     const rb = find(`  the same as bytes${label === 'cold' ? ' (reply.bytes' : ', WARM'}`);
@@ -327,7 +333,7 @@ function targets(rows) {
   for (const name of ['peak RSS after the cold call', 'peak RSS after all calls']) {
     const r = find(name);
     const ratio = (med(r, 'node') * 1e6) / sizeBytes;
-    t(`(a) ${name} <= 3x reply size`, `${fmt(ratio, 2)}x`, Number.isFinite(ratio) ? ratio <= 3 : undefined, `${fmt(med(r, 'node'))} MB for a ${opt.sizeMb} MB reply`);
+    t(`(a) ${name} <= 3x reply size`, `${fmt(ratio, 2)}x`, Number.isFinite(ratio) ? ratio <= 3 : undefined, `${fmt(med(r, 'node'))} MB for a ${opt.sizeMb} MB reply; the bare channel building the same string: ${fmt(med(r, 'ssh2-string'))} MB`);
   }
   const stream = find('getConfigStream()');
   const smb = med(stream, 'node');
@@ -352,6 +358,7 @@ function printTable(meta, rows, targetList) {
     ['ncclient', (r) => cell(r.ncclient, r.unit === 'count' ? 0 : undefined)],
     ['ratio', (r) => (r.ratio ? `${fmt(r.ratio, r.ratio >= 10 ? 0 : 1)}x` : '')],
     ['ssh2 bare channel', (r) => cell(r.ssh2)],
+    ['ssh2 + one string', (r) => cell(r['ssh2-string'])],
     ['ssh -s netconf', (r) => cell(r.openssh)],
   ];
   const table = [cols.map((c) => c[0]), ...rows.map((r) => cols.map((c) => c[1](r)))];
@@ -365,6 +372,7 @@ function printTable(meta, rows, targetList) {
   out.push(`node ${meta.node}; sshNativeCryptoAvailable(): ${meta.nativeCrypto}; ${meta.ncclient}; ${meta.openssh ?? 'OpenSSH ?'}`);
   out.push(`ciphers (server->client): this client ${meta.ciphers.node} | ncclient ${meta.ciphers.ncclient} | ssh2 bare ${meta.ciphers.ssh2} | ssh -s ${meta.ciphers.openssh} (pinned to ssh2's)`);
   out.push(`peer: ${opt.sizeMb} MB / ${opt.smallBytes} B / ${opt.manyBytes} B replies, ${meta.framing} framing in ${opt.chunkBytes} B chunks; ${opt.rounds} round(s), this client and ncclient alternating; medians (min–max); ratio = how many times better this client is than ncclient`);
+  out.push('ssh2 + one string: the bare ssh2 channel also building each (a) reply as one string, as reply.xml is (framing stripped as it arrives, one Latin-1 decode): the string ceiling');
   out.push(`samples per round: large ${opt.calls} calls (ncclient ${opt.ncclientCalls}), first cold; ${opt.sequential} sequential RPCs (ncclient ${opt.ncclientSequential}); ${opt.pipelined} pipelined; ${opt.sessions} sessions (ncclient ${opt.ncclientSessions}), ${opt.connectConcurrency || 'all'} connecting at once`);
   out.push('');
   out.push(line(table[0]));
@@ -423,7 +431,7 @@ async function main() {
     const rows = summarise(samples, framing);
     // Every workload must have produced numbers (a smoke run checks exactly this).
     const required = [
-      ['large', ['node', 'ncclient', 'node-bytes', 'ssh2', 'openssh']],
+      ['large', ['node', 'ncclient', 'node-bytes', 'ssh2', 'ssh2-string', 'openssh']],
       ['small', ['node', 'ncclient', 'node-nodelay', 'ssh2', 'openssh']],
       ['many', ['node', 'ncclient']],
       ['stream', ['node', 'ssh2']],

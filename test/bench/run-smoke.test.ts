@@ -21,6 +21,8 @@ interface Row {
   node?: Stat;
   ncclient?: Stat;
   ssh2?: Stat;
+  /** The string ceiling: the bare ssh2 channel building each large reply as one string. */
+  'ssh2-string'?: Stat;
   openssh?: Stat;
 }
 interface Results {
@@ -58,6 +60,10 @@ describe('bench/run.mjs --smoke', () => {
         assert.ok(s !== undefined && Number.isFinite(s.median) && s.median > 0, `${what}: ${JSON.stringify(s)}`);
       };
       for (const client of ['node', 'ncclient', 'ssh2', 'openssh'] as const) positive(row('get-config 1 MB, COLD throughput')[client], `large ${client}`);
+      // the string ceiling, beside the bare channel: cold and warm throughput, peak RSS
+      for (const name of ['get-config 1 MB, COLD throughput', 'get-config 1 MB, WARM throughput', 'peak RSS after the cold call', 'peak RSS after all calls']) {
+        positive(row(name)['ssh2-string'], `large ssh2-string: ${name}`);
+      }
       for (const client of ['node', 'ncclient', 'ssh2', 'openssh'] as const) positive(row('sequential <get>')[client], `small ${client}`);
       positive(row('getConfigStream()').node, 'stream node');
       positive(row('getConfigStream()').ssh2, 'stream ssh2');
