@@ -1,28 +1,28 @@
 // XML parsing throughput on a large NETCONF reply: an <rpc-reply> of SIZE MB made of ~200-byte
-// <interface> list entries (pretty-printed, namespaces, a prefixed identity value, an entity), as
-// string chunks of 64 KiB like a session delivers them. Prints median/min/max MB/s over ROUNDS
-// runs of:
-//   - XmlStreamParser, emitDepth 3 (rpc-reply/data/interfaces/interface): chunks in, XmlElement
-//     subtrees out (and dropped), with and without detachStrings
-//   - ByteStreamParser, the same on the same pieces as Buffers (what streamed replies use)
-//   - parseXmlFast on the whole document string (builds the whole tree), and on a 20 MB one
-//   - saxes (namespaces on) bare pass on the chunks: no-op handlers, no tree
-//   - parseXml (saxes + tree) on a 20 MB document
+// <interface> list entries (pretty-printed, namespaces, a prefixed identity value, an entity), in
+// pieces of 64 KiB like a session delivers them. Prints median/min/max MB/s over ROUNDS runs of:
+//   - XmlStreamParser (the library's one tokenizer), emitDepth 3 (rpc-reply/data/interfaces/
+//     interface): Buffers in, XmlElement subtrees out (and dropped), as streamed replies use it;
+//     and the same pieces as strings (encoded to UTF-8 by the parser)
+//   - parseXml on the whole document (builds the whole tree): the bytes, as a reply's document is
+//     parsed, at SIZE MB and at 20 MB; and a 20 MB string, as notifications and hellos are
+//   - saxes (namespaces on), the reference the tests compare the parser with: a bare pass on the
+//     chunks (no-op handlers, no tree), and the tests' saxes-based parse (tree) of a 20 MB string
 // Each case runs in a fresh process (no garbage or heap growth carried from one case to the next).
 //   node bench/xml-stream.mjs [--size-mb 100] [--tree-mb 20] [--rounds 5] [--json bench/results/xml-stream.json]
 //
-// The parsers are not exported from the package entry point (dist/index.js), so this imports the
-// test build: run `npx tsc -p tsconfig.test.json` first (it writes
-// build/src/...).
+// The tokenizer and the saxes reference are not in the package entry point (dist/index.js), so
+// this imports the test build: run `npx tsc -p tsconfig.test.json` first (it writes build/src/...
+// and build/test/...).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SaxesParser } from 'saxes';
-import { XmlStreamParser, parseXmlFast } from '../build/src/xml/stream-parser.js';
-import { ByteStreamParser } from '../build/src/xml/byte-stream-parser.js';
+import { XmlStreamParser } from '../build/src/xml/stream-parser.js';
 import { parseXml } from '../build/src/xml/parse.js';
+import { referenceParse } from '../build/test/helpers/saxes-reference.js';
 
 const { values } = parseArgs({
   options: {
@@ -75,26 +75,10 @@ function toChunks(doc) {
   return chunks;
 }
 
-function streamCase(detachStrings) {
-  return ({ chunks, count }) => {
-    let got = 0;
-    const parser = new XmlStreamParser({
-      emitDepth: 3,
-      detachStrings,
-      onSubtree(el) {
-        if (el.local === 'interface') got++;
-      },
-    });
-    for (const c of chunks) parser.write(c);
-    parser.end();
-    if (got !== count) throw new Error(`got ${got} subtrees, expected ${count}`);
-  };
-}
-
-/** The same pieces as bytes (what a session delivers to ByteStreamParser: no decoding). */
-function byteCase({ chunks, count }) {
+/** The pieces (Buffers, as a session delivers them, or strings) through the stream parser. */
+function streamCase({ chunks, count }) {
   let got = 0;
-  const parser = new ByteStreamParser({
+  const parser = new XmlStreamParser({
     emitDepth: 3,
     onSubtree(el) {
       if (el.local === 'interface') got++;
@@ -105,20 +89,21 @@ function byteCase({ chunks, count }) {
   if (got !== count) throw new Error(`got ${got} subtrees, expected ${count}`);
 }
 
-function treeCase(parse) {
-  return ({ doc, count }) => {
-    const root = parse(doc);
+/** A whole-document parse of the bytes (`bytes`) or of the string (`doc`). */
+function treeCase(parse, input) {
+  return ({ doc, bytes, count }) => {
+    const root = parse(input === 'bytes' ? bytes : doc);
     if (root.elements[0].elements[0].elements.length !== count) throw new Error('wrong tree');
   };
 }
 
 const mb = (bytes) => `${(bytes / MB).toFixed(0)} MB`;
 const CASES = [
-  { name: `XmlStreamParser emitDepth 3, ${mb(size)} in chunks`, bytes: size, chunks: true, run: streamCase(true) },
-  { name: '  same, detachStrings: false', bytes: size, chunks: true, run: streamCase(false) },
-  { name: `ByteStreamParser emitDepth 3, ${mb(size)} in Buffers`, bytes: size, chunks: true, bytesIn: true, run: byteCase },
-  { name: `parseXmlFast, ${mb(size)} string`, bytes: size, run: treeCase(parseXmlFast) },
-  { name: `parseXmlFast, ${mb(treeSize)} string`, bytes: treeSize, run: treeCase(parseXmlFast) },
+  { name: `XmlStreamParser emitDepth 3, ${mb(size)} in Buffers`, bytes: size, chunks: true, bytesIn: true, run: streamCase },
+  { name: '  same, in string chunks', bytes: size, chunks: true, run: streamCase },
+  { name: `parseXml, ${mb(size)} Buffer`, bytes: size, whole: true, run: treeCase(parseXml, 'bytes') },
+  { name: `parseXml, ${mb(treeSize)} Buffer`, bytes: treeSize, whole: true, run: treeCase(parseXml, 'bytes') },
+  { name: `parseXml, ${mb(treeSize)} string`, bytes: treeSize, run: treeCase(parseXml, 'string') },
   {
     name: `saxes bare pass (no tree), ${mb(size)} in chunks`,
     bytes: size,
@@ -139,7 +124,7 @@ const CASES = [
       if (opened !== count * 5 + 3) throw new Error(`saw ${opened} elements`);
     },
   },
-  { name: `parseXml (saxes + tree), ${mb(treeSize)} string`, bytes: treeSize, run: treeCase(parseXml) },
+  { name: `saxes + tree (tests' reference), ${mb(treeSize)} string`, bytes: treeSize, run: treeCase(referenceParse, 'string') },
 ];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -151,7 +136,7 @@ if (values.case !== undefined) {
   const c = CASES[Number(values.case)];
   const { doc, count } = buildDoc(c.bytes);
   const chunks = c.chunks ? toChunks(doc) : undefined;
-  const input = { doc, count, chunks: c.bytesIn ? chunks.map((x) => Buffer.from(x, 'latin1')) : chunks };
+  const input = { doc, count, chunks: c.bytesIn ? chunks.map((x) => Buffer.from(x, 'latin1')) : chunks, bytes: c.whole ? Buffer.from(doc, 'latin1') : undefined };
   const rates = [];
   const cpuRates = [];
   for (let r = 0; r < rounds; r++) {
@@ -175,7 +160,7 @@ if (values.case !== undefined) {
   process.stdout.write(`${JSON.stringify(row)}\n`);
 } else {
   console.log(
-    `XML parsing: rpc-reply of ~210-byte <interface> entries, ${piece}-char string chunks, ${rounds} rounds per case, each case in a fresh process (node ${process.version})`,
+    `XML parsing: rpc-reply of ~210-byte <interface> entries, ${piece}-byte pieces, ${rounds} rounds per case, each case in a fresh process (node ${process.version})`,
   );
   console.log('case'.padEnd(46), 'median MB/s'.padStart(12), 'min'.padStart(8), 'max'.padStart(8), 'MB/CPU s'.padStart(10));
   const results = [];

@@ -8,6 +8,7 @@
  * from (framing decoder, message reader, dispatcher, tokenizer) are exported from
  * `netconfkit/internals` for those who build on them, with no stability promise.
  * @packageDocumentation
+ * @module netconfkit
  */
 export { MalformedMessageError, NCClientError, TransportError } from './errors.js';
 export * from './namespaces.js';
@@ -27,7 +28,7 @@ export { ReceivedMessage } from './transport/received-message.js';
 export type { RootElement } from './xml/root-element.js';
 export { StreamSession } from './transport/stream.js';
 export { hostKeyInfo, md5Fingerprint, sha256Fingerprint, type HostKeyInfo } from './transport/host-key.js';
-export { defaultKnownHostsFiles, KnownHosts, type HostKeyStatus, type KnownHostsWarning } from './transport/known-hosts.js';
+export { defaultKnownHostsFiles, KnownHosts, type HostKeyStatus, type KnownHostsLoadOptions, type KnownHostsWarning } from './transport/known-hosts.js';
 export { defaultUnknownHostCb, NETCONF_SSH_PORT, SSHSession, sshNativeCryptoAvailable, type SSHConnectOptions, type UnknownHostCallback } from './transport/ssh.js';
 
 // The RPC layer: every NETCONF operation on a Manager, replies, errors, notifications.
@@ -50,4 +51,5 @@ export type { EditDataOptions, GetDataOptions, NmdaDatastore } from './operation
 export type { XmlInput } from './operations/xml-fragments.js';
 export { XmlElement, type XmlNode } from './xml/element.js';
 export { parseXml } from './xml/parse.js';
-export { parseXmlFast, XmlStreamParser, type XmlStreamParserOptions } from './xml/stream-parser.js';
+export { DEFAULT_XML_LIMITS, type XmlLimits } from './xml/limits.js';
+export { XmlLimitError } from './xml/limit-error.js';

@@ -56,6 +56,7 @@
  */
 import type { Notification, RPCReply, XmlElement, XmlNode } from '../index.js';
 import { NETCONF_NS } from '../namespaces.js';
+import { jsonText, MAX_INDENT_LEVELS } from './json-text.js';
 
 /** `netconf help json`: the mapping of the module documentation above, for the terminal. */
 export const JSON_MAPPING_HELP = `--json: how XML becomes JSON
@@ -123,18 +124,24 @@ function prefixOf(qname: string): string {
 }
 
 /** Prefixes a subtree relies on: in element and attribute names, and `p:` inside text or values. */
-function usedPrefixes(el: XmlElement, into = new Set<string>()): Set<string> {
-  into.add(prefixOf(el.name));
+function usedPrefixes(root: XmlElement): Set<string> {
+  const into = new Set<string>();
   const scan = (text: string): void => {
     for (const m of text.matchAll(/(?:^|[^\w.:-])([A-Za-z_][\w.-]*):(?=[A-Za-z_*])/g)) into.add(m[1] as string);
   };
-  for (const [name, value] of el.rawAttributes) {
-    if (name.includes(':')) into.add(prefixOf(name));
-    scan(value);
-  }
-  for (const c of el.children) {
-    if (typeof c === 'string') scan(c);
-    else usedPrefixes(c, into);
+  // Every element of the subtree, in no particular order, without recursion (any depth).
+  const todo = [root];
+  while (todo.length !== 0) {
+    const el = todo.pop()!;
+    into.add(prefixOf(el.name));
+    for (const [name, value] of el.rawAttributes) {
+      if (name.includes(':')) into.add(prefixOf(name));
+      scan(value);
+    }
+    for (const c of el.children) {
+      if (typeof c === 'string') scan(c);
+      else todo.push(c);
+    }
   }
   return into;
 }
@@ -173,43 +180,59 @@ function startTag(el: XmlElement, extra: ReadonlyArray<readonly [string, string]
   return tag;
 }
 
-/** Serialize children verbatim (no re-indentation): for mixed content. */
+/** Serialize children verbatim (no re-indentation): for mixed content. Iterative: any depth. */
 function inline(nodes: readonly XmlNode[]): string {
-  let out = '';
-  for (const c of nodes) {
-    if (typeof c === 'string') out += escapeText(c);
-    else out += c.children.length === 0 ? `${startTag(c, [])}/>` : `${startTag(c, [])}>${inline(c.children)}</${c.name}>`;
+  const parts: string[] = [];
+  // What is left to write, last first: text as it is, or a node.
+  const todo: Array<XmlNode | { text: string }> = [];
+  for (let i = nodes.length - 1; i >= 0; i--) todo.push(nodes[i]!);
+  while (todo.length !== 0) {
+    const c = todo.pop()!;
+    if (typeof c === 'string') parts.push(escapeText(c));
+    else if (!('name' in c)) parts.push(c.text);
+    else if (c.children.length === 0) parts.push(`${startTag(c, [])}/>`);
+    else {
+      parts.push(`${startTag(c, [])}>`);
+      todo.push({ text: `</${c.name}>` });
+      for (let i = c.children.length - 1; i >= 0; i--) todo.push(c.children[i]!);
+    }
   }
-  return out;
-}
-
-function writePretty(el: XmlElement, depth: number, indent: string, extra: ReadonlyArray<readonly [string, string]>, lines: string[]): void {
-  const pad = indent.repeat(depth);
-  const start = startTag(el, extra);
-  const elements = el.elements;
-  const text = ownText(el);
-  if (elements.length === 0) {
-    lines.push(text === '' ? `${pad}${start}/>` : `${pad}${start}>${escapeText(text)}</${el.name}>`);
-    return;
-  }
-  if (text !== '') {
-    // Mixed content: white space is significant, print it as it is.
-    lines.push(`${pad}${start}>${inline(el.children)}</${el.name}>`);
-    return;
-  }
-  lines.push(`${pad}${start}>`);
-  for (const child of elements) writePretty(child, depth + 1, indent, [], lines);
-  lines.push(`${pad}</${el.name}>`);
+  return parts.join('');
 }
 
 /**
  * Pretty-print an element as standalone XML: two-space indentation, namespace declarations and
  * attributes as written, plus the declarations it inherits and uses. Formatting white space is
- * re-done; mixed content and leaf text are kept verbatim. No trailing newline.
+ * re-done; mixed content and leaf text are kept verbatim. No trailing newline. Works at any
+ * depth; indentation stops growing past {@link MAX_INDENT_LEVELS} levels (so that the output of
+ * a very deep tree stays linear in its size).
  */
-export function prettyXml(el: XmlElement, indent = '  '): string {
+export function prettyXml(root: XmlElement, indent = '  '): string {
   const lines: string[] = [];
-  writePretty(el, 0, indent, inheritedDeclarations(el), lines);
+  const pads: string[] = [];
+  // What is left to print, last first: a closing line, or an element at a depth.
+  const todo: Array<string | { el: XmlElement; depth: number }> = [{ el: root, depth: 0 }];
+  while (todo.length !== 0) {
+    const item = todo.pop()!;
+    if (typeof item === 'string') {
+      lines.push(item);
+      continue;
+    }
+    const { el, depth } = item;
+    const pad = (pads[depth] ??= indent.repeat(Math.min(depth, MAX_INDENT_LEVELS)));
+    const start = startTag(el, el === root ? inheritedDeclarations(el) : []);
+    const elements = el.elements;
+    const text = ownText(el);
+    if (elements.length === 0) lines.push(text === '' ? `${pad}${start}/>` : `${pad}${start}>${escapeText(text)}</${el.name}>`);
+    else if (text !== '') {
+      // Mixed content: white space is significant, print it as it is.
+      lines.push(`${pad}${start}>${inline(el.children)}</${el.name}>`);
+    } else {
+      lines.push(`${pad}${start}>`);
+      todo.push(`${pad}</${el.name}>`);
+      for (let i = elements.length - 1; i >= 0; i--) todo.push({ el: elements[i]!, depth: depth + 1 });
+    }
+  }
   return lines.join('\n');
 }
 
@@ -230,17 +253,8 @@ function addMember(target: JsonObject, repeated: Set<string>, key: string, value
   }
 }
 
-function addChildren(target: JsonObject, el: XmlElement): void {
-  const repeated = new Set<string>();
-  for (const child of el.elements) addMember(target, repeated, child.local, elementValue(child, el.namespace));
-}
-
-/**
- * The JSON value of one element (see the module documentation for the mapping).
- * @param contextNamespace - the namespace `@xmlns` is relative to (the parent's)
- * @param extraDeclarations - inherited prefixed declarations to record (for a top-level element)
- */
-export function elementValue(el: XmlElement, contextNamespace: string, extraDeclarations: ReadonlyArray<readonly [string, string]> = []): JsonValue {
+/** The JSON value of one element without its child elements: its text, or an object they will be added to. */
+function ownValue(el: XmlElement, contextNamespace: string, extraDeclarations: ReadonlyArray<readonly [string, string]>): string | JsonObject {
   const out = obj();
   if (el.namespace !== contextNamespace) out['@xmlns'] = el.namespace;
   for (const [prefix, uri] of [...extraDeclarations, ...Object.entries(el.declarations)]) if (prefix !== '') out[`@xmlns:${prefix}`] = uri;
@@ -248,8 +262,30 @@ export function elementValue(el: XmlElement, contextNamespace: string, extraDecl
   const text = ownText(el);
   if (el.elements.length === 0 && Object.keys(out).length === 0) return text;
   if (text !== '') out['#text'] = text;
-  addChildren(out, el);
   return out;
+}
+
+/**
+ * The JSON value of one element (see the module documentation for the mapping). Iterative: works
+ * at any depth.
+ * @param contextNamespace - the namespace `@xmlns` is relative to (the parent's)
+ * @param extraDeclarations - inherited prefixed declarations to record (for a top-level element)
+ */
+export function elementValue(el: XmlElement, contextNamespace: string, extraDeclarations: ReadonlyArray<readonly [string, string]> = []): JsonValue {
+  const value = ownValue(el, contextNamespace, extraDeclarations);
+  // Elements whose object still lacks its children's members, in no particular order: each
+  // object gets all of them at once, in document order.
+  const todo: Array<{ el: XmlElement; out: JsonObject }> = typeof value === 'string' ? [] : [{ el, out: value }];
+  while (todo.length !== 0) {
+    const { el: parent, out } = todo.pop()!;
+    const repeated = new Set<string>();
+    for (const child of parent.elements) {
+      const childValue = ownValue(child, parent.namespace, []);
+      addMember(out, repeated, child.local, childValue);
+      if (typeof childValue !== 'string') todo.push({ el: child, out: childValue });
+    }
+  }
+  return value;
 }
 
 /** A whole document: `{ "<local name of the root>": value }`, `@xmlns` relative to no namespace. */
@@ -312,11 +348,16 @@ export class Output {
     this.#write(`${JSON.stringify(value, null, compact ? undefined : 2)}\n`);
   }
 
+  /** Print the JSON mapping of XML (indented unless `compact`), however deep (see {@link jsonText}). */
+  #jsonOfXml(value: JsonValue, compact = false): void {
+    this.#write(`${jsonText(value, compact ? '' : '  ')}\n`);
+  }
+
   /** Print an RPC's result (see the module documentation). */
   reply(reply: RPCReply): void {
     if (this.mode === 'raw') return this.#write(withNewline(reply.xml));
     const container = resultContainer(reply);
-    if (this.mode === 'json') return this.json(contentToJson(container));
+    if (this.mode === 'json') return this.#jsonOfXml(contentToJson(container));
     const elements = container.elements.filter((e) => e.local !== 'rpc-error');
     if (elements.length === 0) {
       const text = ownText(container);
@@ -332,13 +373,13 @@ export class Output {
   /** Print a reply that carries rpc-errors: only in `--raw` / `--json` mode (stderr has the rest). */
   errorReply(xml: string, document: () => XmlElement): void {
     if (this.mode === 'raw') this.#write(withNewline(xml));
-    else if (this.mode === 'json') this.json(contentToJson(document()));
+    else if (this.mode === 'json') this.#jsonOfXml(contentToJson(document()));
   }
 
   /** Print one notification: pretty XML, raw, or one line of JSON. */
   notification(n: Notification): void {
     if (this.mode === 'raw') this.#write(withNewline(n.raw));
-    else if (this.mode === 'json') this.json(xmlToJson(n.document), true);
+    else if (this.mode === 'json') this.#jsonOfXml(xmlToJson(n.document), true);
     else this.#write(`${prettyXml(n.document)}\n`);
   }
 }

@@ -38,7 +38,7 @@ export async function resolvePassword(sources: PasswordSources, env: NodeJS.Proc
  * Read a password from the terminal without echo: the prompt is written to the terminal, the
  * terminal is put in raw mode, and nothing typed is displayed. Enter ends, Backspace erases,
  * Ctrl-U clears, Ctrl-C interrupts. Uses `/dev/tty`, so it works while stdin is a file or a pipe.
- * @throws {@link UsageError} when there is no terminal
+ * @throws - {@link UsageError} when there is no terminal
  */
 export async function askPassword(prompt: string): Promise<string> {
   let input: ReadStream;

@@ -111,7 +111,7 @@ export class RPCDispatcher implements SessionListener {
   /**
    * Send one RPC and wait for its reply.
    * @param operation - the content of `<rpc>`: the operation element, e.g. `<get/>`
-   * @throws {@link RPCError} per the raise mode, {@link TimeoutExpiredError}, {@link RPCAbortedError},
+   * @throws - {@link RPCError} per the raise mode, {@link TimeoutExpiredError}, {@link RPCAbortedError},
    *   or the transport error that ended the session.
    */
   request(operation: string, options: CallOptions = {}): Promise<RPCReply> {

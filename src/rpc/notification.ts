@@ -1,4 +1,4 @@
-import { parseXmlFast } from '../xml/stream-parser.js';
+import { parseXml } from '../xml/parse.js';
 import type { XmlElement } from '../xml/element.js';
 import { NOTIFICATION_NS } from '../namespaces.js';
 
@@ -21,7 +21,7 @@ export interface Notification {
 
 /** Parse a `<notification>` document. */
 export function parseNotification(raw: string, droppedBefore = 0): Notification {
-  const document = parseXmlFast(raw);
+  const document = parseXml(raw);
   const eventTime = document.childText('eventTime', NOTIFICATION_NS) ?? '';
   const element = document.elements.find((el) => !(el.local === 'eventTime' && el.namespace === NOTIFICATION_NS));
   return { eventTime, eventDate: new Date(eventTime), element, document, raw, droppedBefore };

@@ -1,7 +1,7 @@
 import { NETCONF_NS } from '../namespaces.js';
 import type { MessageSink } from '../transport/message-sink.js';
 import type { XmlElement } from '../xml/element.js';
-import { ByteStreamParser } from '../xml/byte-stream-parser.js';
+import { XmlStreamParser } from '../xml/stream-parser.js';
 import { RPCAbortedError } from './errors.js';
 import { parseRpcError, RPCError, type RPCErrorInfo } from './rpc-error.js';
 
@@ -44,7 +44,7 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageSink {
   readonly #flow: FlowControl;
   readonly #raise: (errors: readonly RPCErrorInfo[]) => boolean;
   readonly #peer: string;
-  #parser: ByteStreamParser | undefined;
+  #parser: XmlStreamParser | undefined;
   #queue: XmlElement[] = [];
   #head = 0;
   #errors: RPCErrorInfo[] = [];
@@ -229,11 +229,10 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageSink {
     return out;
   }
 
-  #parserFor(): ByteStreamParser {
-    // Parsed from the bytes as they arrive (no decoding to strings first): see ByteStreamParser.
-    this.#parser ??= new ByteStreamParser({
+  #parserFor(): XmlStreamParser {
+    // Parsed from the bytes as they arrive (no decoding to strings first): see XmlStreamParser.
+    this.#parser ??= new XmlStreamParser({
       emitDepth: this.#depth,
-      detachStrings: true,
       onOpen: (el, path) => path.length === 1 && el.local === 'rpc-error' && el.namespace === NETCONF_NS,
       onSubtree: (el, path) => {
         if (path.length === 1 && el.local === 'rpc-error' && el.namespace === NETCONF_NS) {

@@ -1,7 +1,7 @@
 import { NETCONF_NS } from '../namespaces.js';
 import type { ReceivedMessage } from '../transport/received-message.js';
 import type { XmlElement } from '../xml/element.js';
-import { parseXmlFast } from '../xml/stream-parser.js';
+import { parseXml } from '../xml/parse.js';
 import { parseRpcErrors, type RPCErrorInfo } from './rpc-error.js';
 
 /** Text every reply with an `<rpc-error>` contains; one without it has no errors (no parse needed). */
@@ -38,9 +38,9 @@ export class RPCReply {
     return this.#message?.bytes ?? Buffer.from(this.xml, 'utf8');
   }
 
-  /** The parsed `<rpc-reply>` element. */
+  /** The parsed `<rpc-reply>` element (parsed from the bytes when the text was not decoded). */
   get document(): XmlElement {
-    this.#document ??= parseXmlFast(this.xml);
+    this.#document ??= parseXml(this.#xml ?? this.#message?.bytes ?? '');
     return this.#document;
   }
 

@@ -15,6 +15,7 @@
  * await sim.close();
  * ```
  * @packageDocumentation
+ * @module netconfkit/simulator
  */
 export { startSimulator, Simulator, type PushNotificationOptions, type SimulatorEvents, type SimulatorOptions, type SimulatorSessionInfo } from './server.js';
 export type { SimulatorUser } from './users.js';

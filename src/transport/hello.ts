@@ -21,15 +21,18 @@ export function buildHello(capabilities: Iterable<string>): string {
 }
 
 /**
- * Parse a hello message with a namespace-aware XML parser.
- * @throws {@link HelloError} when the document is not a well-formed NETCONF `<hello>`.
+ * Parse a hello message with a namespace-aware XML parser, within the parser's default limits
+ * (a hello is three levels deep: a deeper one is refused as soon as the parser passes
+ * `maxDepth`, in time proportional to what it read).
+ * @throws `HelloError` when the document is not a well-formed NETCONF `<hello>` or goes
+ * beyond a parser limit (the parser's error is its `cause`).
  */
 export function parseHello(xml: string): Hello {
   let root: XmlElement;
   try {
     root = parseXml(xml);
   } catch (err) {
-    throw new HelloError(`Malformed hello: ${(err as Error).message.replace(/^Malformed XML: /, '')}`);
+    throw new HelloError(`Malformed hello: ${(err as Error).message.replace(/^Malformed XML: /, '')}`, { cause: err });
   }
   if (root.local !== 'hello' || root.namespace !== NETCONF_NS) {
     throw new HelloError(`Malformed hello: expected <hello> in ${NETCONF_NS}, got <${root.name}> in ${root.namespace || 'no namespace'}`);

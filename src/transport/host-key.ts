@@ -78,7 +78,7 @@ export function sha256Fingerprint(blob: Buffer): string {
  * Key type and both fingerprints of a public key blob.
  *
  * @param blob - Public key in SSH wire format.
- * @throws TypeError if the blob is malformed (see {@link keyType}).
+ * @throws TypeError if the blob is malformed (see `keyType`).
  */
 export function hostKeyInfo(blob: Buffer): HostKeyInfo {
   return { type: keyType(blob), md5: md5Fingerprint(blob), sha256: sha256Fingerprint(blob), key: blob };

@@ -37,7 +37,7 @@ export interface KnownHostsWarning {
 }
 
 /** Options for {@link KnownHosts.load} and {@link KnownHosts.loadSync}. */
-export interface LoadOptions {
+export interface KnownHostsLoadOptions {
   /** Treat a missing file (`ENOENT`) as empty instead of failing. Default `false`. */
   ignoreMissing?: boolean;
 }
@@ -93,7 +93,7 @@ export class KnownHosts {
    * @param options - `ignoreMissing: true` makes a missing file a no-op.
    * @throws The file system error (e.g. `ENOENT`) if the file cannot be read.
    */
-  async load(filename: string, options: LoadOptions = {}): Promise<void> {
+  async load(filename: string, options: KnownHostsLoadOptions = {}): Promise<void> {
     let text: string;
     try {
       text = await readFile(filename, 'utf8');
@@ -111,7 +111,7 @@ export class KnownHosts {
    * @param options - `ignoreMissing: true` makes a missing file a no-op.
    * @throws The file system error (e.g. `ENOENT`) if the file cannot be read.
    */
-  loadSync(filename: string, options: LoadOptions = {}): void {
+  loadSync(filename: string, options: KnownHostsLoadOptions = {}): void {
     let text: string;
     try {
       text = readFileSync(filename, 'utf8');

@@ -26,7 +26,7 @@ export interface MessageReaderOptions {
  * out to the claiming {@link MessageSink} as they arrive.
  *
  * Inside: the {@link FrameDecoder} undoes the framing and hands each message's pieces here; a
- * {@link ReceiveBuffer} gathers them into one Buffer; a {@link MessageScan} looks at them as they
+ * `ReceiveBuffer` gathers them into one Buffer; a `MessageScan` looks at them as they
  * pass (ASCII or not, watched strings). The root element is found once per message: while
  * routing, from the first bytes, and handed over with the message; otherwise when first asked
  * for ({@link ReceivedMessage.root}).
@@ -63,7 +63,7 @@ export class MessageReader implements MessageSink {
 
   /**
    * Feed bytes from the transport. Messages complete in them are handed over before this returns.
-   * @throws {@link NetconfFramingError} when the framing is broken (the reader is then unusable).
+   * @throws - {@link NetconfFramingError} when the framing is broken (the reader is then unusable).
    */
   push(chunk: Buffer): void {
     this.#decoder.push(chunk);

@@ -8,7 +8,7 @@ const ROOT_PREFIX = 4096;
 
 /**
  * A message as received: its bytes (one Buffer, gathered as they arrived; see
- * {@link ReceiveBuffer}), decoded to text only when asked for. A large reply thus costs one copy
+ * `ReceiveBuffer`), decoded to text only when asked for. A large reply thus costs one copy
  * into its final form, not two: measured on this project's 2-core VMs, touching fresh memory is
  * what a 100 MB reply costs most.
  *
@@ -84,7 +84,7 @@ export class ReceivedMessage {
   /**
    * The root element, found once: given by the reader when it already found it, else read from
    * the first few KB (the whole text only when the root start tag is longer).
-   * @throws {@link MalformedMessageError} when the message has no well-formed root start tag.
+   * @throws - {@link MalformedMessageError} when the message has no well-formed root start tag.
    */
   get root(): RootElement {
     this.#root ??= this.#findRoot();

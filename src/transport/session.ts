@@ -162,7 +162,7 @@ export abstract class Session {
 
   /**
    * Send one NETCONF message (a complete XML document), framed as negotiated.
-   * @throws {@link TransportError} when the session is not connected;
+   * @throws - {@link TransportError} when the session is not connected;
    *   {@link NetconfFramingError} for an empty message or one that base:1.0 framing cannot carry.
    */
   send(message: string | Buffer): void {

@@ -138,7 +138,7 @@ export class SSHSession extends Session {
    * revoked one is refused whatever `unknownHostCb` would say; an unlisted one is put to
    * `unknownHostCb`.
    *
-   * @throws {@link SSHUnknownHostError} when the host key is refused,
+   * @throws - {@link SSHUnknownHostError} when the host key is refused,
    *   {@link AuthenticationError} when every authentication method fails,
    *   {@link SSHError} for connection and SSH failures, {@link HelloError} for a failed hello.
    */

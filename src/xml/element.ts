@@ -28,7 +28,9 @@ export class XmlElement {
   readonly declarations: Readonly<Record<string, string>>;
   /** Attributes as written (qualified names), namespace declarations excluded. */
   readonly rawAttributes: ReadonlyArray<readonly [string, string]>;
+  /** The child nodes in document order: elements, and runs of text (adjacent text joined). */
   readonly children: XmlNode[];
+  /** The parent element (for a subtree emitted by the streaming parser, its live skeleton), or null. */
   parent: XmlElement | null = null;
 
   constructor(init: {
@@ -65,7 +67,27 @@ export class XmlElement {
   /** All text inside, descendants included. */
   get textContent(): string {
     let out = '';
-    for (const child of this.children) out += typeof child === 'string' ? child : child.textContent;
+    // Depth first without recursion (a tree may be as deep as the parser allows): the open
+    // elements and, for each, the index of its next child.
+    const open: XmlElement[] = [this];
+    const next: number[] = [0];
+    while (open.length !== 0) {
+      const top = open.length - 1;
+      const el = open[top]!;
+      const i = next[top]!;
+      if (i === el.children.length) {
+        open.pop();
+        next.pop();
+        continue;
+      }
+      next[top] = i + 1;
+      const child = el.children[i]!;
+      if (typeof child === 'string') out += child;
+      else {
+        open.push(child);
+        next.push(0);
+      }
+    }
     return out;
   }
 
@@ -94,7 +116,7 @@ export class XmlElement {
 
   /**
    * Elements reached by a path of local names separated by `/` (`interfaces/interface/name`),
-   * each step matching any namespace; `*` matches any name.
+   * each step matching any namespace; `*` matches any name. Level by level, without recursion.
    */
   findAll(path: string): XmlElement[] {
     let current: XmlElement[] = [this];
@@ -127,34 +149,71 @@ export class XmlElement {
    */
   toString(): string {
     const parts: string[] = [];
-    this.#write(parts, this.inScopeNamespaces());
+    this.#serialize(parts, this.inScopeNamespaces());
     return parts.join('');
   }
 
-  /** Serialize the children only (the content of this element). */
+  /** Serialize the children only (the content of this element), each standing on its own. */
   innerXml(): string {
     const parts: string[] = [];
+    let scope: ReadonlyMap<string, string> | undefined;
     for (const c of this.children) {
       if (typeof c === 'string') parts.push(escapeText(c));
-      else c.#write(parts, c.inScopeNamespaces());
+      else if (c.parent !== this) c.#serialize(parts, c.inScopeNamespaces());
+      else {
+        // What is in scope here, once, plus what the child declares (its inScopeNamespaces()).
+        scope ??= this.inScopeNamespaces();
+        const declare = new Map(scope);
+        for (const [prefix, uri] of Object.entries(c.declarations)) declare.set(prefix, uri);
+        c.#serialize(parts, declare);
+      }
     }
     return parts.join('');
   }
 
-  #write(parts: string[], declare: ReadonlyMap<string, string> | Readonly<Record<string, string>>): void {
-    parts.push('<', this.name);
-    const decls = declare instanceof Map ? declare : new Map(Object.entries(declare));
-    for (const [prefix, uri] of decls) parts.push(prefix ? ` xmlns:${prefix}="` : ' xmlns="', escapeXml(uri), '"');
-    for (const [name, value] of this.rawAttributes) parts.push(' ', name, '="', escapeXml(value), '"');
+  /**
+   * Write this element and its descendants into `parts`, this element declaring `declare` and
+   * each descendant its own declarations. Iterative: works at any depth.
+   */
+  #serialize(parts: string[], declare: Iterable<readonly [string, string]>): void {
+    this.#startTag(parts, declare);
     if (this.children.length === 0) {
       parts.push('/>');
       return;
     }
     parts.push('>');
-    for (const c of this.children) {
+    // The open elements and, for each, the index of its next child.
+    const open: XmlElement[] = [this];
+    const next: number[] = [0];
+    while (open.length !== 0) {
+      const top = open.length - 1;
+      const el = open[top]!;
+      const i = next[top]!;
+      if (i === el.children.length) {
+        parts.push('</', el.name, '>');
+        open.pop();
+        next.pop();
+        continue;
+      }
+      next[top] = i + 1;
+      const c = el.children[i]!;
       if (typeof c === 'string') parts.push(escapeText(c));
-      else c.#write(parts, c.declarations);
+      else {
+        c.#startTag(parts, Object.entries(c.declarations));
+        if (c.children.length === 0) parts.push('/>');
+        else {
+          parts.push('>');
+          open.push(c);
+          next.push(0);
+        }
+      }
     }
-    parts.push('</', this.name, '>');
+  }
+
+  /** Write `<name`, the namespace declarations `declare` and the attributes into `parts`. */
+  #startTag(parts: string[], declare: Iterable<readonly [string, string]>): void {
+    parts.push('<', this.name);
+    for (const [prefix, uri] of declare) parts.push(prefix ? ` xmlns:${prefix}="` : ' xmlns="', escapeXml(uri), '"');
+    for (const [name, value] of this.rawAttributes) parts.push(' ', name, '="', escapeXml(value), '"');
   }
 }

@@ -1,64 +1,32 @@
-import { SaxesParser } from 'saxes';
-import { MalformedMessageError } from '../errors.js';
-import { XmlElement } from './element.js';
+import type { XmlElement } from './element.js';
+import type { XmlLimits } from './limits.js';
+import { XmlStreamParser } from './stream-parser.js';
 
 /**
- * Parse an XML document into an {@link XmlElement} tree, namespace-aware (saxes).
- * Comments and processing instructions are dropped; CDATA becomes text. DTDs are refused.
- * @throws {@link MalformedMessageError} when the document is not well-formed.
+ * Parse a whole XML document into an {@link XmlElement} tree, namespace-aware. Comments and
+ * processing instructions are dropped; CDATA becomes text. DTDs are refused.
+ *
+ * Bytes are read as UTF-8 as they are (no decoding pass); a string is encoded to UTF-8 first.
+ * Time is linear in the size of the document whatever its shape; see {@link XmlStreamParser}
+ * for what is checked.
+ *
+ * @param input - the document: UTF-8 bytes, or a string
+ * @param limits - limits on the document's shape, over the defaults ({@link DEFAULT_XML_LIMITS})
+ * @throws {@link MalformedMessageError} when the document is not well-formed (the message starts
+ * with `Malformed XML:` and gives the byte offset of the error).
+ * @throws {@link XmlLimitError} (a `MalformedMessageError`) when it goes beyond one of the limits.
+ * @throws RangeError when a limit given is not a positive integer.
  */
-export function parseXml(xml: string): XmlElement {
-  const parser = new SaxesParser({ xmlns: true, position: false });
+export function parseXml(input: string | Uint8Array, limits?: Partial<XmlLimits>): XmlElement {
   let root: XmlElement | undefined;
-  let current: XmlElement | undefined;
-  let failure: Error | undefined;
-  parser.on('error', (err) => {
-    failure ??= err;
+  const parser = new XmlStreamParser({
+    emitDepth: 0,
+    limits,
+    onSubtree(element) {
+      root = element;
+    },
   });
-  parser.on('doctype', () => {
-    failure ??= new Error('document type declarations are not allowed');
-  });
-  parser.on('opentag', (tag) => {
-    const attributes: Array<[string, string]> = [];
-    const raw: Array<readonly [string, string]> = [];
-    for (const attr of Object.values(tag.attributes)) {
-      if (attr.prefix === 'xmlns' || attr.name === 'xmlns') continue;
-      attributes.push([attr.uri ? `{${attr.uri}}${attr.local}` : attr.local, attr.value]);
-      raw.push([attr.name, attr.value]);
-    }
-    const el = new XmlElement({
-      name: tag.name,
-      local: tag.local,
-      namespace: tag.uri,
-      attributes: Object.fromEntries(attributes),
-      declarations: { ...tag.ns },
-      rawAttributes: raw,
-    });
-    if (current) {
-      el.parent = current;
-      current.children.push(el);
-    } else {
-      root = el;
-    }
-    current = el;
-  });
-  const onText = (text: string): void => {
-    if (!current) return; // white space around the root
-    const last = current.children[current.children.length - 1];
-    if (typeof last === 'string') current.children[current.children.length - 1] = last + text;
-    else current.children.push(text);
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-  parser.on('closetag', () => {
-    current = current?.parent ?? undefined;
-  });
-  try {
-    parser.write(xml).close();
-  } catch (err) {
-    failure ??= err as Error;
-  }
-  if (failure) throw new MalformedMessageError(`Malformed XML: ${failure.message}`);
-  if (!root) throw new MalformedMessageError('Malformed XML: no root element');
-  return root;
+  parser.write(input);
+  parser.end();
+  return root!;
 }

@@ -4,6 +4,8 @@ import { XMLNS_NS, XML_NS } from '../namespaces.js';
 
 
 const COLON = 0x3a;
+/** Up to this many prefixed bindings in scope, a prefix is looked up by a scan rather than in the map. */
+const SCAN_BINDINGS = 8;
 
 /** Placeholder children of an element being built (never seen outside the builder). */
 const PENDING_CHILDREN: XmlNode[] = [];
@@ -31,27 +33,30 @@ function nsPairProblem(prefix: string, uri: string): string {
 }
 
 /**
- * The element-building half of the streaming XML parsers (`XmlStreamParser` on strings,
- * `ByteStreamParser` on UTF-8 bytes): the tokenizer reports start tags, end tags and
- * character data; the builder resolves namespaces, checks what is about names and attributes
- * (namespace declarations, prefixes bound, unique attributes by expanded name, the
- * `xml`/`xmlns` constraints, a single root) and builds the {@link XmlElement}s: skeletons of the
- * elements shallower than `emitDepth`, whole subtrees at `emitDepth` (or when `onOpen` asks),
- * calling the callbacks of {@link XmlStreamParserOptions}.
+ * The element-building half of the XML parser ({@link XmlStreamParser} is the tokenizer): the
+ * tokenizer reports start tags, end tags and character data; the builder resolves namespaces,
+ * checks what is about names and attributes (namespace declarations, prefixes declared, unique
+ * attributes by expanded name, the `xml`/`xmlns` constraints, a single root) and builds the
+ * {@link XmlElement}s: skeletons of the elements shallower than `emitDepth`, whole subtrees at
+ * `emitDepth` (or when `onOpen` asks), calling the callbacks of {@link XmlStreamParserOptions}.
  *
  * Protocol, per start tag: the tokenizer writes the qualified names, local parts and decoded
  * values of the tag's `n` attributes into {@link attrNames}, {@link attrLocals} and
  * {@link attrValues} (indexes 0 to n-1), then calls {@link openElement}; {@link closeElement} at
- * the end tag (or right after a self-closing start tag); {@link text} with each piece of
+ * the end tag (or right after a self-closing start tag); {@link text} with each run of
  * character data inside the root. The tokenizer checks that end tags match ({@link innermost}
- * has the open element) and that no text or CDATA lies outside the root ({@link depth}).
+ * has the open element), that no text or CDATA lies outside the root ({@link depth}), and the
+ * limits on depth, attributes and names.
  *
  * Errors are reported through the `fail` callback given to the constructor, with the position
- * the tokenizer gave to {@link openElement}, so that each tokenizer keeps its own offsets
- * (UTF-16 code units, bytes) and error type.
+ * the tokenizer gave to {@link openElement}.
+ *
+ * Every operation costs time proportional to the tag or text it is given: prefixes are looked up
+ * in a map once more than a few bindings are in scope, duplicate attributes are found with a set
+ * once there are more than a few.
  *
  * Element names, attribute names and local parts are expected to be shared strings (the
- * tokenizers cache them): namespace prefixes are the attributes' local parts, not new strings.
+ * tokenizer caches them): namespace prefixes are the attributes' local parts, not new strings.
  */
 export class TreeBuilder {
   /** Scratch space for the attributes of the start tag being parsed: qualified names. */
@@ -93,7 +98,11 @@ export class TreeBuilder {
   /** Namespace bindings in scope (prefixed ones, innermost last); the default namespace apart. */
   readonly #nsPrefixes: string[] = [];
   readonly #nsUris: string[] = [];
+  /** Per binding: the index of the binding of the same prefix it hides, or -1. */
+  readonly #nsHidden: number[] = [];
   #nsTop = 0;
+  /** The innermost binding of each prefix in scope (index into the arrays above). */
+  readonly #nsIndex = new Map<string, number>();
   #defaultNs = '';
   /** Per open element (by depth): `#nsTop` and `#defaultNs` to restore at its end. */
   readonly #nsMarks: number[] = [];
@@ -107,7 +116,7 @@ export class TreeBuilder {
   #lastDeclaration: { prefix: string; uri: string; record: Record<string, string> } | undefined = undefined;
 
   /**
-   * @param options the parser's options (`detachStrings` is the tokenizer's business).
+   * @param options the parser's options (the limits are the tokenizer's business).
    * @param fail reports a well-formedness error at a position given by the tokenizer; must throw.
    * @throws RangeError when `emitDepth` is not a non-negative integer.
    */
@@ -168,13 +177,39 @@ export class TreeBuilder {
 
   /** The namespace bound to the prefix name[0, colon), or undefined. */
   #resolve(name: string, colon: number): string | undefined {
-    const prefixes = this.#nsPrefixes;
-    for (let k = this.#nsTop - 1; k >= 0; k--) {
-      const prefix = prefixes[k]!;
-      if (prefix.length === colon && name.startsWith(prefix)) return this.#nsUris[k];
+    const top = this.#nsTop;
+    if (top <= SCAN_BINDINGS) {
+      // Few bindings: a scan, without making the prefix string.
+      const prefixes = this.#nsPrefixes;
+      for (let k = top - 1; k >= 0; k--) {
+        const prefix = prefixes[k]!;
+        if (prefix.length === colon && name.startsWith(prefix)) return this.#nsUris[k];
+      }
+    } else {
+      const k = this.#nsIndex.get(name.slice(0, colon));
+      if (k !== undefined) return this.#nsUris[k];
     }
     if (colon === 3 && name.startsWith('xml')) return XML_NS;
     return undefined;
+  }
+
+  /** Bind `prefix` to `uri` in the scope of the element being opened. */
+  #bind(prefix: string, uri: string): void {
+    const k = this.#nsTop++;
+    this.#nsPrefixes[k] = prefix;
+    this.#nsUris[k] = uri;
+    this.#nsHidden[k] = this.#nsIndex.get(prefix) ?? -1;
+    this.#nsIndex.set(prefix, k);
+  }
+
+  /** Drop the bindings made from index `mark` on (the scope of the element being closed). */
+  #unbind(mark: number): void {
+    for (let k = this.#nsTop - 1; k >= mark; k--) {
+      const hidden = this.#nsHidden[k]!;
+      if (hidden === -1) this.#nsIndex.delete(this.#nsPrefixes[k]!);
+      else this.#nsIndex.set(this.#nsPrefixes[k]!, hidden);
+    }
+    this.#nsTop = mark;
   }
 
   /**
@@ -253,11 +288,7 @@ export class TreeBuilder {
             setProp(declarations, prefix, uri);
           }
           if (prefix === '') this.#defaultNs = uri;
-          else {
-            this.#nsPrefixes[this.#nsTop] = prefix;
-            this.#nsUris[this.#nsTop] = uri;
-            this.#nsTop++;
-          }
+          else this.#bind(prefix, uri);
         } else {
           isDecl[i] = false;
           regular++;
@@ -279,7 +310,7 @@ export class TreeBuilder {
           if (colon !== -1) {
             if (colon === 0 || colon === an.length - 1 || an.indexOf(':', colon + 1) !== -1) this.#fail(`malformed attribute name ${an}`, position);
             const uri = this.#resolve(an, colon);
-            if (uri === undefined) this.#fail(`unbound namespace prefix ${an.slice(0, colon)} (attribute ${an})`, position);
+            if (uri === undefined) this.#fail(`undeclared namespace prefix '${an.slice(0, colon)}' (attribute ${an})`, position);
             key = `{${uri}}${an.slice(colon + 1)}`;
           }
           if (seen === null) {
@@ -300,7 +331,7 @@ export class TreeBuilder {
       if (colon === 0 || local.length === 0 || local.indexOf(':') !== -1) this.#fail(`malformed element name ${name}`, position);
       if (colon === 5 && name.startsWith('xmlns')) this.#fail(`element <${name}> has the prefix xmlns`, position);
       const uri = this.#resolve(name, colon);
-      if (uri === undefined) this.#fail(`unbound namespace prefix ${name.slice(0, colon)} (element <${name}>)`, position);
+      if (uri === undefined) this.#fail(`undeclared namespace prefix '${name.slice(0, colon)}' (element <${name}>)`, position);
       namespace = uri;
     }
     const cur = this.#current;
@@ -332,7 +363,7 @@ export class TreeBuilder {
   /** The end of the innermost open element (the tokenizer has checked its end tag). */
   closeElement(): void {
     const depth = --this.#depth;
-    this.#nsTop = this.#nsMarks[depth]!;
+    this.#unbind(this.#nsMarks[depth]!);
     this.#defaultNs = this.#defaultMarks[depth]!;
     if (depth === 0) this.#phase = AFTER_ROOT;
     const cur = this.#current;

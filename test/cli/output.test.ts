@@ -12,7 +12,8 @@ import { describeError, ExitCode, formatRpcError, UsageError } from '../../src/c
 import { appendKnownHost, knownHostsLine } from '../../src/cli/host-keys.js';
 import { xpathPrefixes } from '../../src/cli/input.js';
 import { locateCommand, parseCommandLine } from '../../src/cli/main.js';
-import { contentToJson, moduleText, Output, prettyXml, xmlToJson } from '../../src/cli/output.js';
+import { jsonText, MAX_INDENT_LEVELS } from '../../src/cli/json-text.js';
+import { contentToJson, moduleText, Output, prettyXml, xmlToJson, type JsonValue } from '../../src/cli/output.js';
 import { formatBytes, Progress } from '../../src/cli/progress.js';
 
 const BASE = 'urn:ietf:params:xml:ns:netconf:base:1.0';
@@ -150,6 +151,53 @@ describe('XML to JSON mapping', () => {
 
   it('moduleText drops leading blank lines and ends with one newline', () => {
     assert.equal(moduleText('\n\nmodule x {\n}\n\n'), 'module x {\n}\n');
+  });
+});
+
+describe('trees of any depth', () => {
+  const depth = 120_000;
+  const doc = parseXml(`<a xmlns="urn:a" xmlns:p="urn:p">${'<b p:k="v">'.repeat(depth)}p:leaf${'</b>'.repeat(depth)}</a>`, { maxDepth: depth + 1 });
+  const notification = parseXml(
+    `<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"><eventTime>2024-01-01T00:00:00Z</eventTime>${'<e>'.repeat(depth)}1${'</e>'.repeat(depth)}</notification>`,
+    { maxDepth: depth + 1 },
+  );
+
+  it('the JSON text of the mapping is what JSON.stringify writes', () => {
+    for (const xml of [DATA, `<a xmlns="urn:a" id="7"><b/><c>x<d/>y</c><c>"q" \\ é 😀</c><e></e></a>`, '<x/>', '<x>t</x>']) {
+      const value = xmlToJson(parseXml(xml));
+      assert.equal(jsonText(value, '  '), JSON.stringify(value, null, 2));
+      assert.equal(jsonText(value, ''), JSON.stringify(value));
+    }
+    const values: JsonValue[] = ['s', [], {}, ['a', ['b', {}], { k: [] }]];
+    for (const value of values) assert.equal(jsonText(value, '  '), JSON.stringify(value, null, 2));
+  });
+
+  it(`JSON mapping and --json output at ${depth} levels (JSON.stringify overflows the stack there)`, () => {
+    let value = xmlToJson(doc)['a'];
+    for (let d = 0; d < depth; d++) value = (value as Record<string, JsonValue>)['b'];
+    assert.deepEqual({ ...(value as Record<string, JsonValue>) }, { '@p:k': 'v', '#text': 'p:leaf' });
+    const json = capture('json');
+    json.out.notification({ raw: '', document: notification, eventTime: '', eventDate: new Date(0), element: undefined, droppedBefore: 0 });
+    assert.equal(json.text().split('\n').length, 2, 'one line');
+    let e = (JSON.parse(json.text()) as { notification: Record<string, unknown> }).notification['e'];
+    for (let d = 1; d < depth; d++) e = (e as Record<string, unknown>)['e'];
+    assert.equal(e, '1');
+    const indented = capture('json');
+    indented.out.errorReply('', () => doc);
+    const lines = indented.text().split('\n');
+    assert.ok(lines.length > depth, 'indented');
+    assert.ok(lines.every((line) => /^ */.exec(line)![0].length <= 2 * MAX_INDENT_LEVELS), 'indentation stops growing');
+  });
+
+  it(`pretty printing at ${depth} levels, indentation capped`, () => {
+    const lines = prettyXml(doc).split('\n');
+    assert.equal(lines.length, 2 * depth + 1);
+    assert.equal(lines[0], '<a xmlns="urn:a" xmlns:p="urn:p">');
+    assert.equal(lines[depth], `${'  '.repeat(MAX_INDENT_LEVELS)}<b p:k="v">p:leaf</b>`);
+    assert.equal(lines[2 * depth], '</a>');
+    // Mixed content deep down is written as it is.
+    const mixed = parseXml(`<m>x${'<b>'.repeat(depth)}y${'</b>'.repeat(depth)}</m>`, { maxDepth: depth + 1 });
+    assert.equal(prettyXml(mixed), mixed.toString());
   });
 });
 

@@ -1,8 +1,7 @@
 /**
- * Shared helpers of the XML parser tests (test/xml/stream-parser.test.ts and
- * test/xml/byte-stream-parser.test.ts): namespace constants, a seeded PRNG, a tree comparison,
- * a generator of random well-formed documents, mutators that (mostly) break them, and a way to
- * capture whether a parse succeeded.
+ * Shared helpers of the XML parser tests (test/xml/stream-parser.test.ts): namespace constants,
+ * a seeded PRNG, a tree comparison, a generator of random well-formed documents, mutators that
+ * (mostly) break them, and a way to capture whether a parse succeeded.
  */
 import * as assert from 'node:assert/strict';
 import { MalformedMessageError } from '../../src/errors.js';

@@ -6,6 +6,8 @@ import { TransportError } from '../../src/errors.js';
 import { buildHello, parseHello } from '../../src/transport/hello.js';
 import { NETCONF_NS } from '../../src/namespaces.js';
 import { findRoot } from '../../src/xml/root-element.js';
+import { XmlLimitError } from '../../src/xml/limit-error.js';
+import { cpuMs } from '../helpers/cpu-budget.js';
 
 const WITH_DEFAULTS =
   'urn:ietf:params:netconf:capability:with-defaults:1.0?basic-mode=explicit&also-supported=report-all,report-all-tagged';
@@ -198,6 +200,25 @@ describe('parseHello: errors', () => {
         serverHello('<capabilities><capability>&cap;</capability></capabilities>'),
     );
     rejects(`<!DOCTYPE hello SYSTEM "file:///etc/passwd">${serverHello('<capabilities/>')}`, /document type/);
+  });
+
+  it('refuses a hello 40 000 elements deep (280 kB) at once: the parser stops at its depth limit', () => {
+    // saxes, the parser before, took 24 s (super-quadratic in depth) to say it was well-formed.
+    const depth = 40_000;
+    const xml = serverHello(`<capabilities>${'<x>'.repeat(depth)}${'</x>'.repeat(depth)}</capabilities>`);
+    assert.ok(xml.length > 280_000);
+    let error: unknown;
+    const ms = cpuMs(() => {
+      try {
+        parseHello(xml);
+      } catch (err) {
+        error = err;
+      }
+    });
+    assert.ok(error instanceof HelloError, `expected HelloError, got ${String(error)}`);
+    assert.match(error.message, /^Malformed hello: element <x> nested deeper than 1024 levels \(limit maxDepth: 1024\)/);
+    assert.ok(error.cause instanceof XmlLimitError && error.cause.limit === 'maxDepth');
+    assert.ok(ms < 250, `refused in ${ms.toFixed(0)} ms of CPU time`);
   });
 
   it('names the error and puts the cause in the message', () => {

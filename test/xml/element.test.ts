@@ -150,3 +150,31 @@ describe('XmlElement: serialization', () => {
     assert.equal(el.tag, '{urn:x}top');
   });
 });
+
+describe('XmlElement: trees as deep as the parser allows', () => {
+  const depth = 200_000;
+  const limits = { maxDepth: depth };
+  const doc = parseXml(`<r xmlns:p="urn:p">${'<p:a k="v">'.repeat(depth - 1)}deep &amp; down${'</p:a>'.repeat(depth - 1)}</r>`, limits);
+  const innermost = (): XmlElement => {
+    let el = doc;
+    while (el.elements[0] !== undefined) el = el.elements[0];
+    return el;
+  };
+
+  it('toString and innerXml write every level, and the result parses back', () => {
+    const xml = doc.toString();
+    assert.ok(xml.startsWith('<r xmlns:p="urn:p"><p:a k="v"><p:a k="v">'));
+    assert.ok(xml.endsWith(`deep &amp; down${'</p:a>'.repeat(depth - 1)}</r>`));
+    assert.equal(parseXml(xml, limits).textContent, 'deep & down');
+    assert.equal(doc.innerXml().length, xml.length - '<r xmlns:p="urn:p">'.length - '</r>'.length + 'xmlns:p="urn:p" '.length);
+    assert.equal(innermost().toString(), '<p:a xmlns:p="urn:p" k="v">deep &amp; down</p:a>');
+  });
+
+  it('textContent, find, findAll and inScopeNamespaces work at any depth', () => {
+    assert.equal(doc.textContent, 'deep & down');
+    const path = Array(depth - 1).fill('a').join('/');
+    assert.equal(doc.find(path)?.text, 'deep & down');
+    assert.equal(doc.findAll(`${path}/*`).length, 0);
+    assert.equal(innermost().inScopeNamespaces().get('p'), 'urn:p');
+  });
+});

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MalformedMessageError } from '../../src/errors.js';
 import { findRoot } from '../../src/xml/root-element.js';
+import { cpuMs } from '../helpers/cpu-budget.js';
 
 const NC = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -115,8 +116,8 @@ describe('findRoot: attributes', () => {
     assert.deepEqual(findRoot(xml), [`{${NC}}rpc-reply`, { 'message-id': '42' }]);
   });
 
-  it('keeps newlines inside an attribute value as they are', () => {
-    assert.deepEqual(findRoot('<rpc a="1\n2"/>')[1], { a: '1\n2' });
+  it('normalises white space inside an attribute value, as the whole-document parse does', () => {
+    assert.deepEqual(findRoot('<rpc a="1\n2"/>')[1], { a: '1 2' });
   });
 
   it('returns a "/" or ">" inside a quoted value as part of the value', () => {
@@ -287,4 +288,41 @@ describe('findRoot: strictness', () => {
       rejects('<rpc a="x & y"/>');
     },
   );
+});
+
+describe('findRoot: input and cost', () => {
+  it('reads bytes as well as strings, with the same result', () => {
+    for (const xml of [`<nc:rpc-reply xmlns:nc="${NC}" message-id="é€😀"/>`, '\ufeff<?xml version="1.0"?><!-- c --><r a="&amp;"><x/></r>']) {
+      assert.deepEqual(findRoot(Buffer.from(xml, 'utf8')), findRoot(xml));
+      assert.deepEqual(findRoot(new Uint8Array(Buffer.from(xml, 'utf8'))), findRoot(xml));
+    }
+    assert.throws(() => findRoot(Buffer.from('<r a="1"')), /unterminated/i);
+    assert.throws(() => findRoot(Buffer.from([0x3c, 0x72, 0xff, 0x3e])), MalformedMessageError);
+  });
+
+  it('costs as much as the root start tag, not the document', () => {
+    const body = `<data>${'<x>&amp;</x>'.repeat(2_000_000)}</data>`; // 24 MB after the root start tag
+    const xml = `<rpc-reply xmlns="${NC}" message-id="7">${body}</rpc-reply>`;
+    const bytes = Buffer.from(xml);
+    let root: unknown;
+    const ms = cpuMs(() => {
+      for (let i = 0; i < 100; i++) root = [findRoot(xml), findRoot(bytes)];
+    });
+    assert.deepEqual(root, [[`{${NC}}rpc-reply`, { 'message-id': '7' }], [`{${NC}}rpc-reply`, { 'message-id': '7' }]]);
+    assert.ok(ms < 500, `200 calls took ${ms.toFixed(0)} ms of CPU time`);
+  });
+
+  it('ignores what follows the root start tag, even a lone surrogate or bytes that are not UTF-8', () => {
+    assert.deepEqual(findRoot('<ok>\uD800'), ['ok', {}]);
+    assert.deepEqual(findRoot(Buffer.from([0x3c, 0x6f, 0x6b, 0x3e, 0xff, 0xfe])), ['ok', {}]);
+  });
+
+  it('reads a root start tag longer than the first slice of a string, cut anywhere', () => {
+    const attrs = Array.from({ length: 1000 }, (_, i) => `a${i}="😀${i}"`).join(' ');
+    const xml = `<r ${attrs}><x/></r>`;
+    const [tag, attributes] = findRoot(xml);
+    assert.equal(tag, 'r');
+    assert.equal(Object.keys(attributes).length, 1000);
+    assert.equal(attributes['a999'], '😀999');
+  });
 });
