@@ -45,7 +45,8 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageSink {
   readonly #raise: (errors: readonly RPCErrorInfo[]) => boolean;
   readonly #peer: string;
   #parser: XmlStreamParser | undefined;
-  #queue: XmlElement[] = [];
+  /** Parsed subtrees not yet consumed, from `#head` on (consumed slots are cleared at once). */
+  #queue: Array<XmlElement | undefined> = [];
   #head = 0;
   #errors: RPCErrorInfo[] = [];
   #bytes = 0;
@@ -172,8 +173,14 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageSink {
   /** The first queued subtree, taken off the queue (resuming input once half of it is consumed). */
   #take(): XmlElement | undefined {
     if (this.#head >= this.#queue.length) return undefined;
-    const el = this.#queue[this.#head++] as XmlElement;
-    if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
+    const el = this.#queue[this.#head] as XmlElement;
+    // Let go of it here: a consumed subtree kept in the queue survives young collections and is
+    // promoted, growing the old generation for nothing.
+    this.#queue[this.#head++] = undefined;
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head > 4096 && this.#head * 2 > this.#queue.length) {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;
     }

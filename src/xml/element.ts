@@ -67,6 +67,12 @@ export class XmlElement {
   /** All text inside, descendants included. */
   get textContent(): string {
     let out = '';
+    // A leaf (the usual case: a list key, a leaf value): its own text, nothing else to walk.
+    const kids = this.children;
+    let i = 0;
+    while (i < kids.length && typeof kids[i] === 'string') out += kids[i++] as string;
+    if (i === kids.length) return out;
+    out = '';
     // Depth first without recursion (a tree may be as deep as the parser allows): the open
     // elements and, for each, the index of its next child.
     const open: XmlElement[] = [this];

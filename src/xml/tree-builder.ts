@@ -4,7 +4,7 @@ import { XMLNS_NS, XML_NS } from '../namespaces.js';
 
 
 const COLON = 0x3a;
-/** Up to this many prefixed bindings in scope, a prefix is looked up by a scan rather than in the map. */
+/** Up to this many prefixed bindings in scope, a prefix is looked up by a scan; beyond, in a map. */
 const SCAN_BINDINGS = 8;
 
 /** Placeholder children of an element being built (never seen outside the builder). */
@@ -101,8 +101,10 @@ export class TreeBuilder {
   /** Per binding: the index of the binding of the same prefix it hides, or -1. */
   readonly #nsHidden: number[] = [];
   #nsTop = 0;
-  /** The innermost binding of each prefix in scope (index into the arrays above). */
+  /** The innermost binding of each prefix in scope (index into the arrays above), while `#indexed`. */
   readonly #nsIndex = new Map<string, number>();
+  /** More than {@link SCAN_BINDINGS} bindings are in scope: prefixes are looked up in `#nsIndex`. */
+  #indexed = false;
   #defaultNs = '';
   /** Per open element (by depth): `#nsTop` and `#defaultNs` to restore at its end. */
   readonly #nsMarks: number[] = [];
@@ -177,17 +179,16 @@ export class TreeBuilder {
 
   /** The namespace bound to the prefix name[0, colon), or undefined. */
   #resolve(name: string, colon: number): string | undefined {
-    const top = this.#nsTop;
-    if (top <= SCAN_BINDINGS) {
+    if (this.#indexed) {
+      const k = this.#nsIndex.get(name.slice(0, colon));
+      if (k !== undefined) return this.#nsUris[k];
+    } else {
       // Few bindings: a scan, without making the prefix string.
       const prefixes = this.#nsPrefixes;
-      for (let k = top - 1; k >= 0; k--) {
+      for (let k = this.#nsTop - 1; k >= 0; k--) {
         const prefix = prefixes[k]!;
         if (prefix.length === colon && name.startsWith(prefix)) return this.#nsUris[k];
       }
-    } else {
-      const k = this.#nsIndex.get(name.slice(0, colon));
-      if (k !== undefined) return this.#nsUris[k];
     }
     if (colon === 3 && name.startsWith('xml')) return XML_NS;
     return undefined;
@@ -198,16 +199,34 @@ export class TreeBuilder {
     const k = this.#nsTop++;
     this.#nsPrefixes[k] = prefix;
     this.#nsUris[k] = uri;
-    this.#nsHidden[k] = this.#nsIndex.get(prefix) ?? -1;
-    this.#nsIndex.set(prefix, k);
+    if (this.#indexed) {
+      this.#nsHidden[k] = this.#nsIndex.get(prefix) ?? -1;
+      this.#nsIndex.set(prefix, k);
+    } else if (k + 1 > SCAN_BINDINGS) {
+      // Past a few bindings, look prefixes up in a map (built once here, kept while they last).
+      this.#indexed = true;
+      for (let j = 0; j <= k; j++) {
+        const p = this.#nsPrefixes[j]!;
+        this.#nsHidden[j] = this.#nsIndex.get(p) ?? -1;
+        this.#nsIndex.set(p, j);
+      }
+    }
   }
 
   /** Drop the bindings made from index `mark` on (the scope of the element being closed). */
   #unbind(mark: number): void {
-    for (let k = this.#nsTop - 1; k >= mark; k--) {
-      const hidden = this.#nsHidden[k]!;
-      if (hidden === -1) this.#nsIndex.delete(this.#nsPrefixes[k]!);
-      else this.#nsIndex.set(this.#nsPrefixes[k]!, hidden);
+    if (this.#indexed) {
+      if (mark <= SCAN_BINDINGS) {
+        // Back to a few bindings: back to the scan (the map is dropped, not unwound).
+        this.#nsIndex.clear();
+        this.#indexed = false;
+      } else {
+        for (let k = this.#nsTop - 1; k >= mark; k--) {
+          const hidden = this.#nsHidden[k]!;
+          if (hidden === -1) this.#nsIndex.delete(this.#nsPrefixes[k]!);
+          else this.#nsIndex.set(this.#nsPrefixes[k]!, hidden);
+        }
+      }
     }
     this.#nsTop = mark;
   }
