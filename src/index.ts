@@ -51,5 +51,6 @@ export type { EditDataOptions, GetDataOptions, NmdaDatastore } from './operation
 export type { XmlInput } from './operations/xml-fragments.js';
 export { XmlElement, type XmlNode } from './xml/element.js';
 export { parseXml } from './xml/parse.js';
+export { escapeXml } from './xml/text.js';
 export { DEFAULT_XML_LIMITS, type XmlLimits } from './xml/limits.js';
 export { XmlLimitError } from './xml/limit-error.js';

@@ -5,10 +5,10 @@
  * `persist-id` (`:confirmed-commit:1.1`, surviving the session), and `<cancel-commit>`.
  * @module
  */
-import type { XmlElement } from '../xml/element.js';
 import { cloneRoot } from './datastore.js';
 import { rpcErrors } from './errors.js';
 import type { ChangedBy } from './notifications.js';
+import type { XmlElement } from '../index.js';
 
 /** What the commit logic needs of the device. */
 export interface CommitStore {

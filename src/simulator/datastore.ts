@@ -9,14 +9,13 @@
  * entries by value, the rest by name; leaves are replaced by value.
  * @module
  */
-import type { XmlElement } from '../xml/element.js';
-import { parseXml } from '../xml/parse.js';
 import { NetconfServerError } from './errors.js';
 import type { ListKeys } from './list-keys.js';
 import { formatPath, pathOf, type PathSegment, PrefixAllocator } from './paths.js';
 import type { SchemaRegistry } from './schema.js';
 import { appendChild, cloneElement, elementsOf, importElement, insertGrouped, isLeaf, makeElement, removeChild, replaceChild, serializeChildren } from './xml.js';
 import { NETCONF_NS } from '../namespaces.js';
+import { parseXml, type XmlElement } from '../index.js';
 
 /** The configuration datastores of the simulator. */
 export type DatastoreName = 'running' | 'candidate' | 'startup';

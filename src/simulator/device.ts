@@ -3,8 +3,6 @@
  * sessions, notifications, faults and custom RPC handlers.
  * @module
  */
-import { BASE_1_0, BASE_1_1, Capabilities, parseCapability } from '../transport/capabilities.js';
-import type { XmlElement } from '../xml/element.js';
 import { CommitManager } from './commit.js';
 import { cloneRoot, diffRoots, type DatastoreName } from './datastore.js';
 import { Faults } from './faults.js';
@@ -13,6 +11,7 @@ import { configChangeEvent, NETCONF_STREAM, NotificationHub, type ChangedBy } fr
 import type { SchemaRegistry } from './schema.js';
 import type { ServerSession } from './session.js';
 import { MONITORING_NS, NC_NOTIFICATIONS_NS } from '../namespaces.js';
+import { BASE_1_0, BASE_1_1, Capabilities, parseCapability, type XmlElement } from '../index.js';
 
 const CAP = 'urn:ietf:params:netconf:capability:';
 

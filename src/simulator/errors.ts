@@ -2,8 +2,8 @@
  * `<rpc-error>` replies of the simulator (RFC 6241 §4.3 and Appendix A).
  * @module
  */
-import { escapeXml } from '../xml/text.js';
 import { escapeText } from './xml.js';
+import { escapeXml } from '../index.js';
 
 /** The layer an error belongs to. */
 export type RpcErrorType = 'transport' | 'rpc' | 'protocol' | 'application';

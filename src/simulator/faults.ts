@@ -15,8 +15,8 @@
  * combines with any of them. The first active rule that matches an RPC applies.
  * @module
  */
-import type { XmlElement } from '../xml/element.js';
 import type { RpcErrorSpec } from './errors.js';
+import type { XmlElement } from '../index.js';
 
 /** What a fault rule can match on. */
 export interface FaultRpcInfo {

@@ -10,9 +10,9 @@
  * expressions (filter attributes are ignored).
  * @module
  */
-import type { XmlElement } from '../xml/element.js';
 import { appendChild, cloneElement, elementsOf, isLeaf, shallowCopy } from './xml.js';
 import { NETCONF_NS } from '../namespaces.js';
+import type { XmlElement } from '../index.js';
 
 /** Data nodes chosen by a filter: `selected` are copied whole, `included` are ancestors kept for them. */
 export interface Selection {

@@ -4,7 +4,7 @@
  * @module
  */
 import ssh2 from 'ssh2';
-import { hostKeyInfo } from '../transport/host-key.js';
+import { hostKeyInfo } from '../index.js';
 
 const { utils } = ssh2;
 

@@ -13,9 +13,9 @@
  * datastore holding only user 1 would change user 1.
  * @module
  */
-import type { XmlElement } from '../xml/element.js';
 import type { SchemaRegistry } from './schema.js';
 import { childValue, elementsOf, isLeaf, sameTag } from './xml.js';
+import type { XmlElement } from '../index.js';
 
 /** Identifies configuration nodes. */
 export class ListKeys {

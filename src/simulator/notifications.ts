@@ -4,8 +4,6 @@
  * `notificationComplete`), and the RFC 6470 `netconf-config-change` event.
  * @module
  */
-import type { XmlElement } from '../xml/element.js';
-import { parseXml } from '../xml/parse.js';
 import type { ConfigChange, DatastoreName } from './datastore.js';
 import { rpcErrors } from './errors.js';
 import { buildSelection, emptySelection, selectWithAncestors, subtreeSelect } from './filter.js';
@@ -14,7 +12,7 @@ import type { SchemaRegistry } from './schema.js';
 import { appendChild, elementsOf, escapeText, importElement, makeElement, serializeChildren, textElement } from './xml.js';
 import { NC_NOTIFICATIONS_NS, NETMOD_NOTIFICATION_NS, NOTIFICATION_NS } from '../namespaces.js';
 import { xpathSelect } from './xpath.js';
-import { escapeXml } from '../xml/text.js';
+import { escapeXml, parseXml, type XmlElement } from '../index.js';
 
 /** The default event stream. */
 export const NETCONF_STREAM = 'NETCONF';

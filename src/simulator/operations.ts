@@ -7,7 +7,6 @@
  * or whose capability is not advertised, is `operation-not-supported`.
  * @module
  */
-import type { XmlElement } from '../xml/element.js';
 import { applyEdit, cloneRoot, emptyRoot, rootFromElement, type DatastoreName, type DefaultOperation, type ErrorOption } from './datastore.js';
 import type { Device } from './device.js';
 import { NetconfServerError, NetconfServerErrors, rpcErrors } from './errors.js';
@@ -18,6 +17,7 @@ import { stateTree } from './state.js';
 import { appendChild, elementsOf, escapeText, serializeChildren } from './xml.js';
 import { xpathSelect } from './xpath.js';
 import { MONITORING_NS, NETCONF_NS, NOTIFICATION_NS } from '../namespaces.js';
+import type { XmlElement } from '../index.js';
 
 /** What an operation needs. */
 export interface OperationContext {

@@ -5,8 +5,9 @@
  * @module
  */
 import type { Writable } from 'node:stream';
-import { encodeMessage, EOM_DELIMITER, MAX_CHUNK_SIZE, type FramingMode } from '../transport/framing.js';
 import type { MalformedFraming } from './faults.js';
+import type { FramingMode } from '../index.js';
+import { encodeMessage, EOM_DELIMITER, MAX_CHUNK_SIZE } from '../internals.js';
 
 /** How to mangle the delivery of one message. */
 export interface DeliveryFault {

@@ -4,10 +4,10 @@
  * `target` of `netconf-config-change` notifications.
  * @module
  */
-import type { XmlElement } from '../xml/element.js';
 import type { ListKeys } from './list-keys.js';
 import type { SchemaRegistry } from './schema.js';
 import { childValue, isLeaf } from './xml.js';
+import type { XmlElement } from '../index.js';
 
 /** One step of a path. */
 export interface PathSegment {

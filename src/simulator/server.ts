@@ -9,9 +9,6 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { debuglog } from 'node:util';
 import ssh2, { type Connection, type ServerChannel } from 'ssh2';
-import type { FramingMode } from '../transport/framing.js';
-import type { XmlElement } from '../xml/element.js';
-import { parseXml } from '../xml/parse.js';
 import { Authenticator } from './auth.js';
 import type { SimulatorUser } from './users.js';
 import { cloneRoot, parseConfigText, rootToXml, type DatastoreName } from './datastore.js';
@@ -22,6 +19,7 @@ import { ListKeys } from './list-keys.js';
 import { NETCONF_STREAM } from './notifications.js';
 import { SchemaRegistry } from './schema.js';
 import { ServerSession } from './session.js';
+import { type FramingMode, parseXml, type XmlElement } from '../index.js';
 
 const { Server: SSHServer } = ssh2;
 const debug = debuglog('netconf-sim');

@@ -6,11 +6,6 @@
  */
 import type { Duplex } from 'node:stream';
 import { debuglog } from 'node:util';
-import { BASE_1_0, BASE_1_1, Capabilities } from '../transport/capabilities.js';
-import { FrameDecoder, type FramingMode } from '../transport/framing.js';
-import { parseHello } from '../transport/hello.js';
-import type { XmlElement } from '../xml/element.js';
-import { parseXml } from '../xml/parse.js';
 import type { Device } from './device.js';
 import { NetconfServerError, NetconfServerErrors, rpcErrorXml, type RpcErrorSpec } from './errors.js';
 import { bulkData, type FaultSpec } from './faults.js';
@@ -18,8 +13,9 @@ import type { NotificationSink } from './notifications.js';
 import { execute, type OperationResult } from './operations.js';
 import { MessageWriter, type DeliveryFault } from './output.js';
 import { elementsOf, escapeText } from './xml.js';
-import { escapeXml } from '../xml/text.js';
 import { NETCONF_NS } from '../namespaces.js';
+import { BASE_1_0, BASE_1_1, Capabilities, escapeXml, type FramingMode, parseXml, type XmlElement } from '../index.js';
+import { FrameDecoder, parseHello } from '../internals.js';
 
 const debug = debuglog('netconf-sim');
 

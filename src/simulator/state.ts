@@ -3,11 +3,11 @@
  * (capabilities, datastores and their locks, schemas, sessions) and RFC 5277 `netconf/streams`.
  * @module
  */
-import type { XmlElement } from '../xml/element.js';
 import { parseConfigText } from './datastore.js';
 import type { Device } from './device.js';
 import { textElement } from './xml.js';
 import { MONITORING_NS, NETMOD_NOTIFICATION_NS } from '../namespaces.js';
+import type { XmlElement } from '../index.js';
 
 /** The state data of the device, as a datastore-like tree. */
 export function stateTree(device: Device): XmlElement {

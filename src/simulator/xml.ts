@@ -9,8 +9,7 @@
  * That makes any subtree serialisable on its own.
  * @module
  */
-import { escapeXml } from '../xml/text.js';
-import { XmlElement } from '../xml/element.js';
+import { escapeXml, XmlElement } from '../index.js';
 
 /** Escape character data. */
 export function escapeText(text: string): string {

@@ -19,9 +19,9 @@
  * entries.
  * @module
  */
-import type { XmlElement } from '../xml/element.js';
 import { rpcErrors } from './errors.js';
 import { elementsOf } from './xml.js';
+import type { XmlElement } from '../index.js';
 
 type Token =
   | { t: 'op'; v: '/' | '//' | '[' | ']' | '=' | '!=' | '|' | '(' | ')' | '.' | '*' }
