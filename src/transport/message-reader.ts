@@ -63,7 +63,7 @@ export class MessageReader implements MessageSink {
 
   /**
    * Feed bytes from the transport. Messages complete in them are handed over before this returns.
-   * @throws - {@link NetconfFramingError} when the framing is broken (the reader is then unusable).
+   * @throws - `NetconfFramingError` when the framing is broken (the reader is then unusable).
    */
   push(chunk: Buffer): void {
     this.#decoder.push(chunk);

@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 
-/** What {@link MessageScan} learnt about one message. */
+/** What `MessageScan` learnt about one message. */
 export interface ScanResult {
   /** Whether every byte is ASCII (so Latin-1 decoding equals UTF-8 decoding). */
   readonly ascii: boolean;
