@@ -81,7 +81,7 @@ export class Manager implements AsyncDisposable {
   constructor(session: Session, options: ManagerOptions = {}) {
     this.session = session;
     this.#closeTimeout = options.closeTimeout ?? 5;
-    const notifications = new NotificationQueue(options.notificationBuffer);
+    const notifications = new NotificationQueue(options.notificationBuffer, session.xmlLimits);
     this.#notifications = notifications;
     const dispatcherOptions: DispatcherOptions = {
       onNotification: (raw) => notifications.push(raw),

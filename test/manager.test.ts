@@ -6,8 +6,9 @@ import * as assert from 'node:assert/strict';
 import { Duplex } from 'node:stream';
 import { describe, it } from 'node:test';
 import { BASE_1_0, BASE_1_1 } from '../src/transport/capabilities.js';
-import { SessionCloseError } from '../src/transport/errors.js';
-import { TransportError } from '../src/errors.js';
+import { HelloError, SessionCloseError } from '../src/transport/errors.js';
+import { MalformedMessageError, TransportError } from '../src/errors.js';
+import { XmlLimitError } from '../src/xml/limit-error.js';
 import { encodeMessage } from '../src/transport/framing.js';
 import { StreamSession } from '../src/transport/stream.js';
 import { Manager, type ManagerOptions } from '../src/manager.js';
@@ -319,5 +320,47 @@ describe('Manager: options and properties', () => {
     await assert.rejects(m.discardChanges({ timeout: -1 }), TypeError);
     assert.equal(peer.rpcs.length, 0);
     await m.close();
+  });
+});
+
+describe('XML limits given to the session apply to everything the client parses', () => {
+  const nest = (depth: number): string => `${'<x>'.repeat(depth)}${'</x>'.repeat(depth)}`;
+  const deepData = (depth: number): string => `<data><interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"><interface>${nest(depth)}</interface></interfaces></data>`;
+
+  it('defaults: a reply nested beyond 1024 levels is a typed error; the session goes on', async () => {
+    const { m, peer } = await open();
+    assert.equal(m.session.xmlLimits.maxDepth, 1024);
+    peer.respond((_msg, id) => rpcReply(id, deepData(1100)));
+    const reply = await m.get();
+    assert.throws(() => reply.document, (err: unknown) => err instanceof XmlLimitError && err.limit === 'maxDepth' && err instanceof MalformedMessageError);
+    peer.respond((_msg, id) => rpcReply(id));
+    assert.ok((await m.get()).ok, 'the next RPC works');
+    await m.close();
+  });
+
+  it('raised for a session: replies, streamed replies and notifications that deep are read', async () => {
+    const { session, peer } = await openSession([BASE_1_0, BASE_1_1], { xmlLimits: { maxDepth: 5000 } });
+    const m = new Manager(session);
+    assert.equal(m.session.xmlLimits.maxDepth, 5000);
+    peer.respond((_msg, id) => rpcReply(id, deepData(3000)));
+    const reply = await m.get();
+    assert.equal(reply.document.find('data/interfaces/interface')?.textContent, '');
+    const streamed = await m.getStream({ depth: 3 }).toArray();
+    assert.equal(streamed.length, 1);
+    let depth = 0;
+    for (let el = streamed[0]; el; el = el.elements[0]) depth++;
+    assert.equal(depth, 3001, '<interface> and the 3000 levels in it');
+    assert.match(streamed[0]?.toString() ?? '', /^<interface xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"><x><x>/);
+    const { got, done } = collect(m);
+    peer.send(notificationXml('2026-12-02T10:00:00Z', `<deep xmlns="urn:x">${nest(3000)}</deep>`), 'chunked');
+    while (got.length < 1) await settle();
+    assert.equal(got[0]?.element?.local, 'deep');
+    await m.close();
+    assert.equal(await done, undefined);
+  });
+
+  it('lowered for a session: the hello itself is held to them', async () => {
+    await assert.rejects(openSession([BASE_1_0, BASE_1_1], { xmlLimits: { maxDepth: 2 } }), (err: unknown) => err instanceof HelloError && err.cause instanceof XmlLimitError);
+    await assert.rejects(openSession([BASE_1_0], { xmlLimits: { maxDepth: 0 } }), RangeError);
   });
 });

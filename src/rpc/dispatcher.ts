@@ -122,7 +122,7 @@ export class RPCDispatcher implements SessionListener {
       const call: PendingCall = {
         stream: undefined,
         answer: (message, replyId) => {
-          const reply = new RPCReply(message, replyId);
+          const reply = new RPCReply(message, replyId, this.session.xmlLimits);
           try {
             if (this.raiseMode !== 'none' && this.#mustRaise(reply.errors)) {
               reject(new RPCError(reply.errors, reply.xml, this.session.peer));
@@ -147,7 +147,7 @@ export class RPCDispatcher implements SessionListener {
    */
   requestStream(operation: string, options: CallOptions & ReplyStreamOptions = {}): ReplyStream {
     const id = String(this.#nextId++);
-    const stream = new ReplyStream(id, this.session, this.session.peer, (errors) => this.#mustRaise(errors), options);
+    const stream = new ReplyStream(id, this.session, this.session.peer, (errors) => this.#mustRaise(errors), options, this.session.xmlLimits);
     const failure = this.#refuse(options);
     if (failure) {
       stream.fail(failure);
@@ -269,7 +269,7 @@ export class RPCDispatcher implements SessionListener {
       debug('late reply to abandoned RPC %s', id);
       return;
     }
-    if (this.#onUnknownReply) this.#onUnknownReply(new RPCReply(message, id ?? ''));
+    if (this.#onUnknownReply) this.#onUnknownReply(new RPCReply(message, id ?? '', this.session.xmlLimits));
     else debug('reply with unknown message-id %s from %s', id, this.session.peer);
   }
 

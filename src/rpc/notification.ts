@@ -1,3 +1,4 @@
+import type { XmlLimits } from '../xml/limits.js';
 import { parseXml } from '../xml/parse.js';
 import type { XmlElement } from '../xml/element.js';
 import { NOTIFICATION_NS } from '../namespaces.js';
@@ -19,9 +20,12 @@ export interface Notification {
   droppedBefore: number;
 }
 
-/** Parse a `<notification>` document. */
-export function parseNotification(raw: string, droppedBefore = 0): Notification {
-  const document = parseXml(raw);
+/**
+ * Parse a `<notification>` document.
+ * @param limits - limits on the XML (default {@link DEFAULT_XML_LIMITS})
+ */
+export function parseNotification(raw: string, droppedBefore = 0, limits?: Partial<XmlLimits>): Notification {
+  const document = parseXml(raw, limits);
   const eventTime = document.childText('eventTime', NOTIFICATION_NS) ?? '';
   const element = document.elements.find((el) => !(el.local === 'eventTime' && el.namespace === NOTIFICATION_NS));
   return { eventTime, eventDate: new Date(eventTime), element, document, raw, droppedBefore };
@@ -48,7 +52,14 @@ export class NotificationQueue implements AsyncIterable<Notification> {
   #error: Error | undefined;
   #waiters: Array<() => void> = [];
 
-  constructor(capacity = 10_000) {
+  readonly #limits: Partial<XmlLimits> | undefined;
+
+  /**
+   * @param capacity - how many unread notifications to keep
+   * @param limits - limits on the XML of each notification, parsed when handed out
+   */
+  constructor(capacity = 10_000, limits?: Partial<XmlLimits>) {
+    this.#limits = limits;
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`notification buffer capacity must be a positive integer, got ${String(capacity)}`);
     this.capacity = capacity;
   }
@@ -98,7 +109,7 @@ export class NotificationQueue implements AsyncIterable<Notification> {
     for (;;) {
       if (this.size > 0) {
         const item = this.#items[this.#head++] as { raw: string; droppedBefore: number };
-        return parseNotification(item.raw, item.droppedBefore);
+        return parseNotification(item.raw, item.droppedBefore, this.#limits);
       }
       if (this.#ended) {
         if (this.#error) throw this.#error;

@@ -1,6 +1,7 @@
 import { NETCONF_NS } from '../namespaces.js';
 import type { MessageSink } from '../transport/message-sink.js';
 import type { XmlElement } from '../xml/element.js';
+import type { XmlLimits } from '../xml/limits.js';
 import { XmlStreamParser } from '../xml/stream-parser.js';
 import { RPCAbortedError } from './errors.js';
 import { parseRpcError, RPCError, type RPCErrorInfo } from './rpc-error.js';
@@ -59,7 +60,11 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageSink {
   #onStart: (() => void) | undefined;
   #onMessageDone: (() => void) | undefined;
 
-  constructor(messageId: string, flow: FlowControl, peer: string, raise: (errors: readonly RPCErrorInfo[]) => boolean, options: ReplyStreamOptions = {}) {
+  readonly #limits: Partial<XmlLimits> | undefined;
+
+  /** @param limits - limits on the reply's XML (the session's `xmlLimits`) */
+  constructor(messageId: string, flow: FlowControl, peer: string, raise: (errors: readonly RPCErrorInfo[]) => boolean, options: ReplyStreamOptions = {}, limits?: Partial<XmlLimits>) {
+    this.#limits = limits;
     const depth = options.depth ?? 3;
     if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`depth must be an integer >= 1, got ${String(depth)}`);
     const hwm = options.highWaterMark ?? 1024;
@@ -240,6 +245,7 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageSink {
     // Parsed from the bytes as they arrive (no decoding to strings first): see XmlStreamParser.
     this.#parser ??= new XmlStreamParser({
       emitDepth: this.#depth,
+      limits: this.#limits,
       onOpen: (el, path) => path.length === 1 && el.local === 'rpc-error' && el.namespace === NETCONF_NS,
       onSubtree: (el, path) => {
         if (path.length === 1 && el.local === 'rpc-error' && el.namespace === NETCONF_NS) {

@@ -1,6 +1,7 @@
 import { NETCONF_NS } from '../namespaces.js';
 import type { ReceivedMessage } from '../transport/received-message.js';
 import type { XmlElement } from '../xml/element.js';
+import type { XmlLimits } from '../xml/limits.js';
 import { parseXml } from '../xml/parse.js';
 import { parseRpcErrors, type RPCErrorInfo } from './rpc-error.js';
 
@@ -20,11 +21,17 @@ export class RPCReply {
   #document: XmlElement | undefined;
   #errors: RPCErrorInfo[] | undefined;
 
-  /** @param message - the reply as text, or as received (bytes, decoded on demand) */
-  constructor(message: string | ReceivedMessage, messageId: string) {
+  readonly #limits: Partial<XmlLimits> | undefined;
+
+  /**
+   * @param message - the reply as text, or as received (bytes, decoded on demand)
+   * @param limits - limits on the XML when it is parsed (default {@link DEFAULT_XML_LIMITS})
+   */
+  constructor(message: string | ReceivedMessage, messageId: string, limits?: Partial<XmlLimits>) {
     if (typeof message === 'string') this.#xml = message;
     else this.#message = message;
     this.messageId = messageId;
+    this.#limits = limits;
   }
 
   /** The whole reply document, as received (decoded from the bytes on first access). */
@@ -40,7 +47,7 @@ export class RPCReply {
 
   /** The parsed `<rpc-reply>` element (parsed from the bytes when the text was not decoded). */
   get document(): XmlElement {
-    this.#document ??= parseXml(this.#xml ?? this.#message?.bytes ?? '');
+    this.#document ??= parseXml(this.#xml ?? this.#message?.bytes ?? '', this.#limits);
     return this.#document;
   }
 

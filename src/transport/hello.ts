@@ -1,6 +1,7 @@
 import { HelloError } from './errors.js';
 import { escapeXml } from '../xml/text.js';
 import type { XmlElement } from '../xml/element.js';
+import type { XmlLimits } from '../xml/limits.js';
 import { parseXml } from '../xml/parse.js';
 import { NETCONF_NS } from '../namespaces.js';
 
@@ -27,10 +28,10 @@ export function buildHello(capabilities: Iterable<string>): string {
  * @throws `HelloError` when the document is not a well-formed NETCONF `<hello>` or goes
  * beyond a parser limit (the parser's error is its `cause`).
  */
-export function parseHello(xml: string): Hello {
+export function parseHello(xml: string, limits?: Partial<XmlLimits>): Hello {
   let root: XmlElement;
   try {
-    root = parseXml(xml);
+    root = parseXml(xml, limits);
   } catch (err) {
     throw new HelloError(`Malformed hello: ${(err as Error).message.replace(/^Malformed XML: /, '')}`, { cause: err });
   }

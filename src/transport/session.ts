@@ -8,6 +8,7 @@ import { buildHello, parseHello } from './hello.js';
 import { MessageReader, type MessageRouter } from './message-reader.js';
 import type { MessageSink } from './message-sink.js';
 import type { ReceivedMessage } from './received-message.js';
+import { DEFAULT_XML_LIMITS, resolveXmlLimits, type XmlLimits } from '../xml/limits.js';
 import type { RootElement } from '../xml/root-element.js';
 
 const debug = debuglog('netconf');
@@ -48,6 +49,12 @@ export interface SessionOptions {
   helloTimeout?: number;
   /** Largest message accepted from the server, in bytes (see `FrameDecoder`). */
   maxMessageSize?: number;
+  /**
+   * Limits on the shape of the XML the server sends (depth, attributes, namespace declarations,
+   * name length), over {@link DEFAULT_XML_LIMITS}: for the hello here, and for replies, streams
+   * and notifications in the RPC layer, which reads them from {@link Session.xmlLimits}.
+   */
+  xmlLimits?: Partial<XmlLimits>;
 }
 
 type Phase = 'idle' | 'hello' | 'open' | 'closed';
@@ -74,6 +81,7 @@ export abstract class Session {
   #closing: Promise<void> | undefined;
   #peer = 'the server';
   #failure: Error | undefined;
+  #xmlLimits: Readonly<XmlLimits> = DEFAULT_XML_LIMITS;
   /** Set before the reader exists: handed to it when the session starts. */
   #router: MessageRouter | undefined;
   readonly #watched: string[] = [];
@@ -104,6 +112,11 @@ export abstract class Session {
   /** The framing in use for messages after the hello: `eom` (base:1.0) or `chunked` (base:1.1). */
   get framing(): FramingMode {
     return this.#sendMode;
+  }
+
+  /** The limits on the XML the server sends, as given to the session's start (see {@link SessionOptions.xmlLimits}). */
+  get xmlLimits(): Readonly<XmlLimits> {
+    return this.#xmlLimits;
   }
 
   /** Who the session talks to, as used in error messages (e.g. `admin@10.0.0.1:830`). */
@@ -203,6 +216,7 @@ export abstract class Session {
    */
   protected startSession(stream: Duplex, peer: string, options: SessionOptions = {}): Promise<void> {
     if (this.#phase !== 'idle') throw new TransportError('Session already started');
+    this.#xmlLimits = resolveXmlLimits(options.xmlLimits); // a bad limit throws before anything starts
     this.#phase = 'hello';
     this.#peer = peer;
     this.#stream = stream;
@@ -285,7 +299,7 @@ export abstract class Session {
   }
 
   #acceptHello(raw: string, reader: MessageReader): void {
-    const hello = parseHello(raw);
+    const hello = parseHello(raw, this.#xmlLimits);
     const id = hello.sessionId;
     if (id === null) throw new HelloError(`Hello from ${this.#peer} has no session-id`);
     if (!/^[1-9][0-9]{0,9}$/.test(id) || Number(id) > 4294967295) {
