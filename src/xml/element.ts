@@ -73,27 +73,7 @@ export class XmlElement {
     while (i < kids.length && typeof kids[i] === 'string') out += kids[i++] as string;
     if (i === kids.length) return out;
     out = '';
-    // Depth first without recursion (a tree may be as deep as the parser allows): the open
-    // elements and, for each, the index of its next child.
-    const open: XmlElement[] = [this];
-    const next: number[] = [0];
-    while (open.length !== 0) {
-      const top = open.length - 1;
-      const el = open[top]!;
-      const i = next[top]!;
-      if (i === el.children.length) {
-        open.pop();
-        next.pop();
-        continue;
-      }
-      next[top] = i + 1;
-      const child = el.children[i]!;
-      if (typeof child === 'string') out += child;
-      else {
-        open.push(child);
-        next.push(0);
-      }
-    }
+    walk(this, (text) => (out += text), () => true, () => undefined);
     return out;
   }
 
@@ -188,32 +168,20 @@ export class XmlElement {
       return;
     }
     parts.push('>');
-    // The open elements and, for each, the index of its next child.
-    const open: XmlElement[] = [this];
-    const next: number[] = [0];
-    while (open.length !== 0) {
-      const top = open.length - 1;
-      const el = open[top]!;
-      const i = next[top]!;
-      if (i === el.children.length) {
-        parts.push('</', el.name, '>');
-        open.pop();
-        next.pop();
-        continue;
-      }
-      next[top] = i + 1;
-      const c = el.children[i]!;
-      if (typeof c === 'string') parts.push(escapeText(c));
-      else {
-        c.#startTag(parts, Object.entries(c.declarations));
-        if (c.children.length === 0) parts.push('/>');
-        else {
-          parts.push('>');
-          open.push(c);
-          next.push(0);
+    walk(
+      this,
+      (text) => parts.push(escapeText(text)),
+      (el) => {
+        el.#startTag(parts, Object.entries(el.declarations));
+        if (el.children.length === 0) {
+          parts.push('/>');
+          return false;
         }
-      }
-    }
+        parts.push('>');
+        return true;
+      },
+      (el) => parts.push('</', el.name, '>'),
+    );
   }
 
   /** Write `<name`, the namespace declarations `declare` and the attributes into `parts`. */
@@ -221,5 +189,34 @@ export class XmlElement {
     parts.push('<', this.name);
     for (const [prefix, uri] of declare) parts.push(prefix ? ` xmlns:${prefix}="` : ' xmlns="', escapeXml(uri), '"');
     for (const [name, value] of this.rawAttributes) parts.push(' ', name, '="', escapeXml(value), '"');
+  }
+}
+
+/**
+ * Depth first over the content of `root`, without recursion (a tree may be as deep as the parser
+ * allows): `text` for each text node, `open` for each element (its content is visited when it
+ * returns true, and then `close` follows it), and `close` for `root` at the end.
+ */
+function walk(root: XmlElement, text: (text: string) => void, open: (el: XmlElement) => boolean, close: (el: XmlElement) => void): void {
+  // The open elements and, for each, the index of its next child.
+  const stack: XmlElement[] = [root];
+  const next: number[] = [0];
+  while (stack.length !== 0) {
+    const top = stack.length - 1;
+    const el = stack[top]!;
+    const i = next[top]!;
+    if (i === el.children.length) {
+      close(el);
+      stack.pop();
+      next.pop();
+      continue;
+    }
+    next[top] = i + 1;
+    const child = el.children[i]!;
+    if (typeof child === 'string') text(child);
+    else if (open(child)) {
+      stack.push(child);
+      next.push(0);
+    }
   }
 }
