@@ -42,6 +42,10 @@ interface PendingCall {
   answer(message: ReceivedMessage | string, id: string): void;
   /** The call ends without its reply: session gone, timeout, abort. */
   fail(error: Error): void;
+  /** Its timeout, while armed. */
+  timer?: NodeJS.Timeout | undefined;
+  /** Removes its abort handler, when it has a signal. */
+  unlisten?: (() => void) | undefined;
 }
 
 /** Options of an {@link RPCDispatcher}. */
@@ -81,9 +85,6 @@ export class RPCDispatcher implements SessionListener {
   #nextId = 101;
   /** Every call awaiting its reply, promised or streamed, by message-id. */
   readonly #pending = new Map<string, PendingCall>();
-  /** The timer and abort handler of each pending call, by message-id. */
-  readonly #timers = new Map<string, NodeJS.Timeout>();
-  readonly #abortHandlers = new Map<string, () => void>();
   /** Message-ids of calls that timed out or were aborted: true for a streamed one (its late reply is discarded as it arrives). */
   readonly #abandoned = new Map<string, boolean>();
   readonly #onUnknownReply: ((reply: RPCReply) => void) | undefined;
@@ -135,6 +136,8 @@ export class RPCDispatcher implements SessionListener {
           resolve(reply);
         },
         fail: reject,
+        timer: undefined,
+        unlisten: undefined,
       };
       this.#send(id, operation, call, options);
     });
@@ -161,9 +164,11 @@ export class RPCDispatcher implements SessionListener {
         stream.end();
       },
       fail: (error) => stream.fail(error),
+      timer: undefined,
+      unlisten: undefined,
     };
     // Once the reply has begun the timeout no longer applies (the abort signal still does).
-    stream.onStart = () => clearTimeout(this.#timers.get(id));
+    stream.onStart = () => clearTimeout(call.timer);
     stream.onMessageDone = () => this.#take(id);
     this.#send(id, operation, call, options);
     return stream;
@@ -189,12 +194,12 @@ export class RPCDispatcher implements SessionListener {
     // a timeout that long is as good as none.
     if (timeout * 1000 <= 2147483647) {
       const timer = setTimeout(() => this.#abandon(id, new TimeoutExpiredError(`No reply from ${this.session.peer} to RPC ${id} within ${timeout} s`)), timeout * 1000);
-      this.#timers.set(id, timer);
+      call.timer = timer;
     }
     if (signal) {
       const onAbort = (): void => this.#abandon(id, new RPCAbortedError(`RPC ${id} to ${this.session.peer} aborted`, { cause: signal.reason }));
       signal.addEventListener('abort', onAbort, { once: true });
-      this.#abortHandlers.set(id, () => signal.removeEventListener('abort', onAbort));
+      call.unlisten = () => signal.removeEventListener('abort', onAbort);
     }
     try {
       this.session.send(`<rpc message-id="${id}" xmlns="${NETCONF_NS}">${operation}</rpc>`);
@@ -208,10 +213,8 @@ export class RPCDispatcher implements SessionListener {
     const call = this.#pending.get(id);
     if (!call) return undefined;
     this.#pending.delete(id);
-    clearTimeout(this.#timers.get(id));
-    this.#timers.delete(id);
-    this.#abortHandlers.get(id)?.();
-    this.#abortHandlers.delete(id);
+    clearTimeout(call.timer);
+    call.unlisten?.();
     return call;
   }
 

@@ -121,7 +121,8 @@ export class MessageReader implements MessageSink {
       return;
     }
     const message = new ReceivedMessage(this.#received.take(), { recycle: this.#recycle, scan: this.#scan.take(), root: this.#root });
-    this.#reset();
+    this.#root = undefined; // the buffer and the scan were reset by take()
+    this.#routed = false;
     this.#onMessage(message);
   }
 
@@ -135,7 +136,7 @@ export class MessageReader implements MessageSink {
     const head = this.#received.view();
     let root: RootElement;
     try {
-      root = findRoot(head.toString('utf8', 0, Math.min(head.length, ROUTE_PREFIX_LIMIT)));
+      root = findRoot(head.subarray(0, ROUTE_PREFIX_LIMIT));
     } catch {
       // not all of the root start tag yet (or not XML): wait, up to a limit
       if (head.length >= ROUTE_PREFIX_LIMIT) this.#routed = true;

@@ -1,10 +1,6 @@
 import { isAscii } from 'node:buffer';
-import { MalformedMessageError } from '../errors.js';
 import type { ScanResult } from './message-scan.js';
 import { findRoot, type RootElement } from '../xml/root-element.js';
-
-/** How many leading bytes are decoded to find a message's root element. */
-const ROOT_PREFIX = 4096;
 
 /**
  * A message as received: its bytes (one Buffer, gathered as they arrived; see
@@ -83,22 +79,11 @@ export class ReceivedMessage {
 
   /**
    * The root element, found once: given by the reader when it already found it, else read from
-   * the first few KB (the whole text only when the root start tag is longer).
-   * @throws - {@link MalformedMessageError} when the message has no well-formed root start tag.
+   * the bytes (or the text), only as far as the root start tag.
+   * @throws - `MalformedMessageError` when the message has no well-formed root start tag.
    */
   get root(): RootElement {
-    this.#root ??= this.#findRoot();
+    this.#root ??= findRoot(this.#bytes ?? this.text);
     return this.#root;
-  }
-
-  #findRoot(): RootElement {
-    const bytes = this.#bytes;
-    if (bytes === undefined) return findRoot(this.text); // reads only as far as the root start tag
-    try {
-      return findRoot(bytes.toString('utf8', 0, Math.min(bytes.length, ROOT_PREFIX)));
-    } catch (err) {
-      if (!(err instanceof MalformedMessageError) || bytes.length <= ROOT_PREFIX) throw err;
-      return findRoot(this.text);
-    }
   }
 }
