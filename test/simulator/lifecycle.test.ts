@@ -100,8 +100,8 @@ describe('close()', () => {
 
 describe('package entry point', () => {
   it("imports startSimulator from 'netconfkit/simulator' (needs npm run build)", async (t) => {
-    if (!existsSync(join(repo, 'dist', 'server', 'index.js'))) {
-      t.skip('dist/server is not built');
+    if (!existsSync(join(repo, 'dist', 'simulator', 'index.js'))) {
+      t.skip('dist/simulator is not built');
       return;
     }
     const project = join(work, 'consumer');
