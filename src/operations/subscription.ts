@@ -67,7 +67,6 @@ export async function establishSubscription(rpc: RPCDispatcher, options: Establi
   const { filter } = options;
   if (filter !== undefined) {
     if (typeof filter === 'object' && 'xpath' in filter) {
-      let decls = '';
       body += `<stream-xpath-filter${namespaceDeclarations(filter.namespaces)}>${escapeXml(filter.xpath)}</stream-xpath-filter>`;
     } else {
       body += `<stream-subtree-filter>${xmlText(filter)}</stream-subtree-filter>`;
