@@ -16,10 +16,13 @@ export {
   AuthenticationError,
   HelloError,
   NetconfFramingError,
+  ProxyCommandError,
   SessionCloseError,
   SSHError,
   SSHUnknownHostError,
+  type HopInfo,
   type HostKeyRejection,
+  type SSHErrorOptions,
 } from './transport/errors.js';
 export { BASE_1_0, BASE_1_1, Capabilities, DEFAULT_CLIENT_CAPABILITIES, parseCapability, type Capability } from './transport/capabilities.js';
 export { DEFAULT_MAX_MESSAGE_SIZE, type FramingMode } from './transport/framing.js';
@@ -28,8 +31,11 @@ export { ReceivedMessage } from './transport/received-message.js';
 export type { RootElement } from './xml/root-element.js';
 export { StreamSession } from './transport/stream.js';
 export { hostKeyInfo, md5Fingerprint, sha256Fingerprint, type HostKeyInfo } from './transport/host-key.js';
-export { defaultKnownHostsFiles, KnownHosts, type HostKeyStatus, type KnownHostsLoadOptions, type KnownHostsWarning } from './transport/known-hosts.js';
-export { defaultUnknownHostCb, NETCONF_SSH_PORT, SSHSession, sshNativeCryptoAvailable, type SSHConnectOptions, type UnknownHostCallback } from './transport/ssh.js';
+export { appendKnownHost, defaultKnownHostsFiles, KnownHosts, knownHostsLine, type HostKeyStatus, type KnownHostsLoadOptions, type KnownHostsWarning } from './transport/known-hosts.js';
+export { defaultUnknownHostCb, type StrictHostKeyChecking, type UnknownHostCallback } from './transport/host-key-policy.js';
+export { NETCONF_SSH_PORT, type JumpHostOptions, type SSHConnectOptions, type SSHHostOptions } from './transport/ssh-options.js';
+export { parseJumpSpec, resolveSSHConfig, SSHConfigError, type ResolvedSSHConfig, type SSHConfigLookupOptions } from './transport/ssh-config.js';
+export { SSHSession, sshNativeCryptoAvailable } from './transport/ssh.js';
 
 // The RPC layer: every NETCONF operation on a Manager, replies, errors, notifications.
 export { connect, Manager, type ConnectOptions, type ManagerOptions } from './manager.js';

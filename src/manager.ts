@@ -1,7 +1,8 @@
 import type { Capabilities } from './transport/capabilities.js';
 import { SessionCloseError } from './transport/errors.js';
 import type { Session } from './transport/session.js';
-import { SSHSession, type SSHConnectOptions } from './transport/ssh.js';
+import { SSHSession } from './transport/ssh.js';
+import type { SSHConnectOptions } from './transport/ssh-options.js';
 import { requireCapability } from './operations/capability-check.js';
 import * as commitOps from './operations/commit.js';
 import type { ConfigSource, ConfigTarget } from './operations/datastore.js';
@@ -37,8 +38,6 @@ export interface ManagerOptions {
 export interface ConnectOptions extends SSHConnectOptions, ManagerOptions {
   /** Client capabilities to advertise; default base:1.0 and base:1.1. */
   capabilities?: Iterable<string>;
-  /** known_hosts file(s) to trust, besides the default ones. */
-  knownHostsFile?: string | readonly string[];
 }
 
 /**
@@ -51,11 +50,6 @@ export interface ConnectOptions extends SSHConnectOptions, ManagerOptions {
  */
 export async function connect(options: ConnectOptions): Promise<Manager> {
   const session = new SSHSession(options.capabilities);
-  if (options.hostkeyVerify ?? true) {
-    session.loadKnownHosts();
-    const extra = options.knownHostsFile === undefined ? [] : typeof options.knownHostsFile === 'string' ? [options.knownHostsFile] : options.knownHostsFile;
-    for (const file of extra) session.loadKnownHosts(file);
-  }
   await session.connect(options);
   return new Manager(session, options);
 }
@@ -76,6 +70,19 @@ export class Manager implements AsyncDisposable {
   #closing: Promise<void> | undefined;
   /** A `<close-session>` of closeSession() is in flight: the server hanging up is then no failure. */
   #closeRequested = false;
+  /**
+   * Settles when the session has ended, for whatever reason; never rejects. Resolves to
+   * `undefined` when it was closed on purpose ({@link Manager.close}, `closeSession()`), and to the
+   * error that ended it otherwise: a {@link SessionCloseError} for a lost connection (the server
+   * went away, a keepalive went unanswered), a framing error … An application awaits it to
+   * reconnect; locks and candidate changes do not survive into a new session.
+   *
+   * ```ts
+   * const why = await m.closed;
+   * if (why) console.error(`lost ${m.session.peer}: ${why.message}`);
+   * ```
+   */
+  readonly closed: Promise<Error | undefined>;
 
   /** Wrap an already connected session. */
   constructor(session: Session, options: ManagerOptions = {}) {
@@ -83,10 +90,16 @@ export class Manager implements AsyncDisposable {
     this.#closeTimeout = options.closeTimeout ?? 5;
     const notifications = new NotificationQueue(options.notificationBuffer, session.xmlLimits);
     this.#notifications = notifications;
+    let ended!: (error: Error | undefined) => void;
+    this.closed = new Promise((resolve) => (ended = resolve));
     const dispatcherOptions: DispatcherOptions = {
       onNotification: (raw) => notifications.push(raw),
       // the session ended: no more notifications (an error only when the end was not asked for)
-      onClose: (error) => notifications.end(this.#closing || this.#closeRequested ? undefined : error),
+      onClose: (error) => {
+        const cause = this.#closing || this.#closeRequested ? undefined : error;
+        notifications.end(cause);
+        ended(cause);
+      },
     };
     if (options.rpcTimeout !== undefined) dispatcherOptions.timeout = options.rpcTimeout;
     if (options.raiseMode !== undefined) dispatcherOptions.raiseMode = options.raiseMode;

@@ -88,6 +88,37 @@ it('examples/cli.sh runs hello, get-config, a locked edit-config with commit, an
   assert.match(sim.datastore('running'), /set from the shell/);
 });
 
+it('examples/reconnect.mjs takes the lock again on a new session each time the session is lost', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [join(repo, 'examples', 'reconnect.mjs')], { env: { ...env, MAX_SESSIONS: '2' }, cwd: repo });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (text: string) => (out += text));
+  child.stderr.on('data', () => undefined);
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
+  const sessionHolding = async (count: number): Promise<number> => {
+    const until = Date.now() + 30_000;
+    for (;;) {
+      const ids = [...out.matchAll(/^session (\d+): holding the candidate lock$/gm)].map((match) => Number(match[1]));
+      if (ids.length >= count) return ids[count - 1] as number;
+      if (Date.now() > until) throw new Error(`no session ${count} in: ${out}`);
+      await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+    }
+  };
+  try {
+    const first = await sessionHolding(1);
+    assert.ok(sim.disconnect(first), 'the simulator dropped the first session');
+    const second = await sessionHolding(2);
+    assert.notEqual(second, first);
+    assert.ok(sim.disconnect(second));
+    assert.equal(await exited, 0);
+    assert.match(out, new RegExp(`^session ${first} lost: .*closed by the server`, 'm'));
+    assert.match(out, /^done$/m);
+  } finally {
+    child.kill();
+  }
+});
+
 it('README.md shows examples/safe-change.mjs, examples/stream.mjs and examples/cli.sh verbatim', async () => {
   const readme = await readFile(join(repo, 'README.md'), 'utf8');
   for (const [file, lang] of [['safe-change.mjs', 'js'], ['stream.mjs', 'js'], ['cli.sh', 'sh']] as const) {

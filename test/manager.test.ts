@@ -166,6 +166,40 @@ describe('Manager: close()', () => {
   });
 });
 
+describe('Manager: closed', () => {
+  it('resolves to undefined after close()', async () => {
+    const { m, peer } = await open();
+    peer.respond((_msg, id) => rpcReply(id));
+    let settled = false;
+    void m.closed.then(() => (settled = true));
+    await settle();
+    assert.equal(settled, false, 'still open: closed has not settled');
+    await m.close();
+    assert.equal(await m.closed, undefined);
+  });
+
+  it('resolves to undefined after closeSession() even though the server hangs up', async () => {
+    const { m, peer } = await open();
+    peer.respond((_msg, id) => {
+      setImmediate(() => peer.end());
+      return rpcReply(id);
+    });
+    await m.closeSession();
+    assert.equal(await m.closed, undefined);
+  });
+
+  it('resolves to the SessionCloseError when the connection is lost; pending calls fail with the same cause', async () => {
+    const { m, peer } = await open();
+    const pending = m.get().catch((err: unknown) => err as Error);
+    await peer.rpc(1);
+    peer.end();
+    const why = await m.closed;
+    assert.ok(why instanceof SessionCloseError, String(why));
+    assert.equal(await pending, why, 'the pending call failed with the same error');
+    assert.equal(m.connected, false);
+  });
+});
+
 describe('Manager: notifications', () => {
   it('iteration yields what arrived (also before it started) and ends on close()', async () => {
     const { m, peer } = await open({ closeTimeout: 0.05 });

@@ -25,8 +25,54 @@ export class SessionCloseError extends TransportError {
 /** The peer broke the NETCONF framing (RFC 6242): a bad chunk header, an oversized message. */
 export class NetconfFramingError extends TransportError {}
 
+/**
+ * Which jump host an error is about: the SSH connection to jump host number `index` (0 = the
+ * first one connected, which the client reaches directly) of a `proxyJump` chain.
+ */
+export interface HopInfo {
+  /** 0-based position in the chain of jump hosts. */
+  readonly index: number;
+  /** The host connected to (after ssh_config's `HostName`). */
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Options of the SSH-layer errors: the standard `cause`, and the jump host concerned. */
+export interface SSHErrorOptions extends ErrorOptions {
+  /** Set when the error is about a jump host rather than the NETCONF server. */
+  hop?: HopInfo;
+}
+
 /** An error of the SSH layer: connection, key exchange, channel or subsystem. */
-export class SSHError extends TransportError {}
+export class SSHError extends TransportError {
+  /** The jump host the error is about; undefined when it is about the NETCONF server itself. */
+  readonly hop: HopInfo | undefined;
+
+  constructor(message: string, options?: SSHErrorOptions) {
+    super(message, options);
+    this.hop = options?.hop;
+  }
+}
+
+/**
+ * The `proxyCommand` (or ssh_config's `ProxyCommand`) ended before the SSH connection over it was
+ * established. Carries its exit status and the end of what it wrote to stderr.
+ */
+export class ProxyCommandError extends TransportError {
+  /** Exit code, or null when it was ended by a signal. */
+  readonly exitCode: number | null;
+  /** The signal that ended it, if any. */
+  readonly signal: string | null;
+  /** The last lines of its standard error (at most 2 KB). */
+  readonly stderr: string;
+
+  constructor(message: string, exitCode: number | null, signal: string | null, stderr: string, options?: ErrorOptions) {
+    super(message, options);
+    this.exitCode = exitCode;
+    this.signal = signal;
+    this.stderr = stderr;
+  }
+}
 
 /** Why a host key was refused. */
 export type HostKeyRejection = 'unknown' | 'changed' | 'revoked';
@@ -36,17 +82,20 @@ export type HostKeyRejection = 'unknown' | 'changed' | 'revoked';
  * from the key known for that host, or revoked (`reason` says which).
  */
 export class SSHUnknownHostError extends SSHError {
-  /** The host name as given to `connect()`. */
+  /** The host whose key was refused: the name as given to `connect()` (or the jump host's). */
   readonly host: string;
+  /** Its port, when known. */
+  readonly port: number | undefined;
   /** MD5 fingerprint of the key the server presented, colon-delimited hex. */
   readonly fingerprint: string;
   readonly reason: HostKeyRejection;
   /** The key the server presented: type, MD5 and SHA256 fingerprints, blob (when known). */
   readonly hostKey: HostKeyInfo | undefined;
 
-  constructor(host: string, fingerprint: string, reason: HostKeyRejection = 'unknown', message?: string, hostKey?: HostKeyInfo) {
-    super(message ?? SSHUnknownHostError.describe(host, fingerprint, reason, hostKey));
+  constructor(host: string, fingerprint: string, reason: HostKeyRejection = 'unknown', message?: string, hostKey?: HostKeyInfo, options?: SSHErrorOptions & { port?: number }) {
+    super(message ?? SSHUnknownHostError.describe(host, fingerprint, reason, hostKey), options);
     this.host = host;
+    this.port = options?.port;
     this.fingerprint = fingerprint;
     this.reason = reason;
     this.hostKey = hostKey;
@@ -66,7 +115,15 @@ export class SSHUnknownHostError extends SSHError {
 }
 
 /** SSH authentication failed: every method tried was refused. Never carries a password. */
-export class AuthenticationError extends TransportError {}
+export class AuthenticationError extends TransportError {
+  /** The jump host that refused; undefined when the NETCONF server did. */
+  readonly hop: HopInfo | undefined;
+
+  constructor(message: string, options?: SSHErrorOptions) {
+    super(message, options);
+    this.hop = options?.hop;
+  }
+}
 
 /** The hello exchange failed: no hello in time, a hello without session-id or base capability. */
 export class HelloError extends TransportError {}

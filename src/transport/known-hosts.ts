@@ -5,16 +5,18 @@
  * `[marker] hostpatterns keytype base64key [comment]`, with comma-separated
  * pattern lists, `*`/`?` wildcards, `!` negation, hashed host names
  * (`|1|salt|hash`, as written by `ssh-keygen -H`) and the `@revoked` marker.
- * `@cert-authority` lines are ignored: certificates are not supported.
+ * `@cert-authority` lines are recorded but trust nothing: host certificates are not supported
+ * (the `ssh2` package cannot verify them), so a host trusted only through such a line is refused
+ * with a message that says so ({@link KnownHosts.certAuthorityFor}).
  *
  * @module
  */
 
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { keyType } from './host-key.js';
 
 /**
@@ -64,12 +66,14 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  *    *different* key type; here any other key on record for the host counts;
  * 4. otherwise → `'unknown'`.
  *
- * `@revoked` entries never make a host `'changed'`; `@cert-authority` lines are
- * ignored entirely. Malformed lines are skipped, not fatal: each is recorded in
+ * `@revoked` entries never make a host `'changed'`; `@cert-authority` lines take
+ * no part in the verdict (see {@link KnownHosts.certAuthorityFor}). Malformed lines are skipped, not fatal: each is recorded in
  * {@link KnownHosts.warnings} (and counted by {@link KnownHosts.skipped}).
  */
 export class KnownHosts {
   readonly #entries: Entry[] = [];
+  /** Host matchers of `@cert-authority` lines. */
+  readonly #authorities: ((name: string) => boolean)[] = [];
   readonly #warnings: KnownHostsWarning[] = [];
 
   /**
@@ -154,6 +158,16 @@ export class KnownHosts {
     return status;
   }
 
+  /**
+   * True when a `@cert-authority` line covers `host:port`. Such a line trusts host certificates
+   * signed by that CA, which this library cannot verify: a caller can then explain why a host
+   * that the user believes trusted is refused.
+   */
+  certAuthorityFor(host: string, port: number): boolean {
+    const name = hostName(host, port);
+    return this.#authorities.some((matches) => matches(name));
+  }
+
   /** Number of entries held (revoked ones included; skipped and `@cert-authority` lines excluded). */
   get size(): number {
     return this.#entries.length;
@@ -175,11 +189,12 @@ export class KnownHosts {
     if (fields[0] === '' || fields[0]?.startsWith('#')) return undefined;
 
     let revoked = false;
+    let authority = false;
     if (fields[0]?.startsWith('@')) {
       const marker = fields.shift();
-      if (marker === '@cert-authority') return undefined; // certificates unsupported
-      if (marker !== '@revoked') return `unknown marker ${marker}`;
-      revoked = true;
+      if (marker === '@cert-authority') authority = true;
+      else if (marker === '@revoked') revoked = true;
+      else return `unknown marker ${marker}`;
     }
     const [hosts, type, encoded] = fields;
     if (hosts === undefined || type === undefined || encoded === undefined) {
@@ -197,7 +212,8 @@ export class KnownHosts {
 
     const matches = hosts.startsWith('|') ? hashedMatcher(hosts) : patternMatcher(hosts);
     if (typeof matches === 'string') return matches;
-    this.#entries.push({ revoked, matches, type, key });
+    if (authority) this.#authorities.push(matches);
+    else this.#entries.push({ revoked, matches, type, key });
     return undefined;
   }
 }
@@ -214,6 +230,28 @@ export function defaultKnownHostsFiles(platform: NodeJS.Platform = process.platf
   const files = [join(home, '.ssh', 'known_hosts')];
   if (platform === 'win32') files.push(join(home, 'ssh', 'known_hosts'));
   return files;
+}
+
+/**
+ * The known_hosts line that trusts `key` for `host:port`, as OpenSSH writes it (not hashed):
+ * `host type base64` for port 22, `[host]:port type base64` otherwise.
+ */
+export function knownHostsLine(host: string, port: number, key: { type: string; key: Buffer }): string {
+  return `${hostName(host, port)} ${key.type} ${key.key.toString('base64')}`;
+}
+
+/**
+ * Append a line to a known_hosts file, creating the file (mode 600) and its directory (700) when
+ * missing, and starting on a new line when the file does not end with one.
+ */
+export function appendKnownHost(file: string, line: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  let prefix = '';
+  if (existsSync(file)) {
+    const text = readFileSync(file, 'utf8');
+    if (text.length > 0 && !text.endsWith('\n')) prefix = '\n';
+  }
+  appendFileSync(file, `${prefix}${line}\n`, { mode: 0o600 });
 }
 
 /** The name OpenSSH looks up: `host` for port 22, else `[host]:port`; lowercased. */

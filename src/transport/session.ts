@@ -85,6 +85,9 @@ export abstract class Session {
   /** Set before the reader exists: handed to it when the session starts. */
   #router: MessageRouter | undefined;
   readonly #watched: string[] = [];
+  #bytesReceived = 0;
+  /** Ends the session for a failure the transport saw (set while the session runs). */
+  #lost: ((cause: Error) => void) | undefined;
 
   /** @param capabilities - client capabilities to advertise; default base:1.0 and base:1.1. */
   constructor(capabilities: Iterable<string> = DEFAULT_CLIENT_CAPABILITIES) {
@@ -117,6 +120,11 @@ export abstract class Session {
   /** The limits on the XML the server sends, as given to the session's start (see {@link SessionOptions.xmlLimits}). */
   get xmlLimits(): Readonly<XmlLimits> {
     return this.#xmlLimits;
+  }
+
+  /** Bytes received from the transport stream so far (the NETCONF byte stream, hello included). */
+  get bytesReceived(): number {
+    return this.#bytesReceived;
   }
 
   /** Who the session talks to, as used in error messages (e.g. `admin@10.0.0.1:830`). */
@@ -269,6 +277,7 @@ export abstract class Session {
 
       stream.on('data', (chunk: Buffer) => {
         if (this.#phase === 'closed') return;
+        this.#bytesReceived += chunk.length;
         try {
           reader.push(chunk);
         } catch (err) {
@@ -288,6 +297,7 @@ export abstract class Session {
       stream.on('end', () => onClose());
       stream.on('close', () => onClose());
       stream.on('error', (err: Error) => onClose(err));
+      this.#lost = onClose;
 
       const hello = encodeMessage(Buffer.from(buildHello(this.clientCapabilities), 'utf8'), 'eom');
       stream.write(hello[0]);
@@ -296,6 +306,15 @@ export abstract class Session {
         finishHello();
       });
     });
+  }
+
+  /**
+   * For transports: the connection under the stream failed (a keepalive went unanswered, a jump
+   * host's connection dropped). Ends the session with a {@link SessionCloseError} whose cause is
+   * `cause`, as if the stream had failed with it; nothing happens once the session is closed.
+   */
+  protected transportLost(cause: Error): void {
+    this.#lost?.(cause);
   }
 
   #acceptHello(raw: string, reader: MessageReader): void {

@@ -13,7 +13,8 @@ import { AuthenticationError, SSHError, SSHUnknownHostError } from '../../src/tr
 import { TransportError } from '../../src/errors.js';
 import type { RootElement } from '../../src/xml/root-element.js';
 import type { SessionListener } from '../../src/transport/session.js';
-import { SSHSession, sshNativeCryptoAvailable, type SSHConnectOptions } from '../../src/transport/ssh.js';
+import { SSHSession, sshNativeCryptoAvailable } from '../../src/transport/ssh.js';
+import type { SSHConnectOptions } from '../../src/transport/ssh-options.js';
 import { freePort, publicKeyLine, run, sshKeygenFingerprint, startNetconfd, type Netconfd } from './netconfd.js';
 
 const NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';

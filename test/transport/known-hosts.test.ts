@@ -245,9 +245,12 @@ describe('KnownHosts', () => {
     for (const n of [1, 2, 3, 4, 5]) {
       assert.equal(k.check(`bad${n}.example.net`, 22, A.blob), 'unknown', `bad${n}`);
     }
-    // @cert-authority lines are ignored: they make nothing known or changed.
+    // @cert-authority lines make nothing known or changed; they are only recorded.
     assert.equal(k.check('x.example.net', 22, B.blob), 'unknown');
     assert.equal(k.check('good.example.net', 22, B.blob), 'changed');
+    assert.equal(k.certAuthorityFor('x.example.net', 22), true);
+    assert.equal(k.certAuthorityFor('x.example.org', 22), false);
+    assert.equal(k.certAuthorityFor('good.example.net', 830), false, '*.example.net does not cover [good.example.net]:830');
   });
 
   it('add and load accumulate entries from several sources', async () => {
