@@ -2,22 +2,29 @@
 # Real NETCONF test server for the integration tests:
 # Debian's netconfd (yuma123 2.13) behind a private OpenSSH sshd on 127.0.0.1.
 #
-#   netconfd.sh install            install packages + test user (idempotent)
+#   netconfd.sh install            install packages + test users (idempotent)
 #   netconfd.sh start DIR PORT     start one instance, state in DIR
 #   netconfd.sh stop DIR           stop that instance (idempotent)
 #   netconfd.sh status DIR         exit 0 when sshd and netconfd are alive
 #
-# See usage() below for details.
+# See usage() below for details. The SSH jump host (bastion) of the tests is
+# scripts/jump-host.sh; its user is created here by 'install'.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-# The test user's password is machine-wide (one user, one password), so it lives with the user
-# running the tests, not in a checkout: two checkouts on one machine must not reset each other's.
-STATE_ROOT="${NETCONF_TEST_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/netconfkit-test}"
-PASSWORD_FILE="$STATE_ROOT/password"
+LOG_TAG="netconfd.sh"
+KEY_COMMENT_PREFIX="nctest"
+# shellcheck source=scripts/lib-sshd.sh
+source "$SCRIPT_DIR/lib-sshd.sh" # SUDO, STATE_ROOT, die, log, sshd helpers
 
+# The passwords are machine-wide, in STATE_ROOT (see lib-sshd.sh).
+PASSWORD_FILE="$STATE_ROOT/password"
 TEST_USER="nctest"
-PACKAGES=(netconfd openssh-server)
+# The jump-host user of scripts/jump-host.sh (SSH bastion in front of netconfd).
+JUMP_USER="ncjump"
+JUMP_PASSWORD_FILE="$STATE_ROOT/password-ncjump"
+
+PACKAGES=(netconfd openssh-server openssh-client socat)
 NETCONFD=/usr/sbin/netconfd
 SUBSYSTEM=/usr/sbin/netconf-subsystem
 SSHD=/usr/sbin/sshd
@@ -29,8 +36,6 @@ START_TIMEOUT="${TEST_SERVER_START_TIMEOUT:-15}"
 USE_PAM="${TEST_SERVER_USE_PAM:-yes}"
 WITH_NMDA="${TEST_SERVER_NMDA:-0}"
 
-if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
-
 usage() {
   cat <<EOF
 Usage: $(basename "$0") COMMAND [ARGS]
@@ -39,10 +44,15 @@ Runs a real NETCONF server (netconfd from yuma123 behind a private OpenSSH sshd)
 on 127.0.0.1 for the integration tests.
 
 Commands:
-  install           Install the Debian packages ${PACKAGES[*]} when missing
-                    (apt-get, --no-install-recommends), create the user
-                    '$TEST_USER' when missing and (re)set its password from
-                    $PASSWORD_FILE (generated once). Idempotent.
+  install           Install the Debian packages when missing (apt-get,
+                    --no-install-recommends): ${PACKAGES[*]};
+                    create the users '$TEST_USER' (NETCONF user, shell /bin/bash)
+                    and '$JUMP_USER' (jump-host user of scripts/jump-host.sh,
+                    shell /usr/sbin/nologin) when missing and (re)set their
+                    passwords from these files (each generated once):
+                      $PASSWORD_FILE
+                      $JUMP_PASSWORD_FILE
+                    Idempotent.
   start DIR PORT    Start one instance with its state in DIR (created when
                     missing) listening on 127.0.0.1:PORT. Writes DIR/server.json
                     and prints its path as the last line of stdout.
@@ -66,9 +76,6 @@ Not root: uses sudo for apt-get, user management, and for running/killing
 sshd and netconfd.
 EOF
 }
-
-die() { echo "netconfd.sh: error: $*" >&2; exit 1; }
-log() { echo "netconfd.sh: $*" >&2; }
 
 # ---------------------------------------------------------------- install ---
 
@@ -102,31 +109,42 @@ cmd_install() {
     [[ -x $p ]] || die "$p missing after install"
   done
 
-  if ! getent passwd "$TEST_USER" >/dev/null; then
-    log "creating user $TEST_USER"
-    "${SUDO[@]}" useradd --create-home --shell /bin/bash "$TEST_USER"
+  for p in ssh ssh-keygen ssh-agent ssh-add socat; do
+    command -v "$p" >/dev/null || die "$p missing after install"
+  done
+
+  mkdir -p "$STATE_ROOT"
+  ensure_user "$TEST_USER" /bin/bash "$PASSWORD_FILE"
+  # a bastion account: no shell (sshd's ssh -W / direct-tcpip needs none)
+  ensure_user "$JUMP_USER" /usr/sbin/nologin "$JUMP_PASSWORD_FILE"
+}
+
+ensure_user() { # USER SHELL PASSWORD_FILE: create/repair the user, set its password
+  local user="$1" want_shell="$2" pwfile="$3"
+  if ! getent passwd "$user" >/dev/null; then
+    log "creating user $user"
+    "${SUDO[@]}" useradd --create-home --shell "$want_shell" "$user"
   else
     local shell home
-    shell="$(getent passwd "$TEST_USER" | cut -d: -f7)"
-    home="$(getent passwd "$TEST_USER" | cut -d: -f6)"
-    [[ $shell == /bin/bash ]] || "${SUDO[@]}" usermod --shell /bin/bash "$TEST_USER"
+    shell="$(getent passwd "$user" | cut -d: -f7)"
+    home="$(getent passwd "$user" | cut -d: -f6)"
+    [[ $shell == "$want_shell" ]] || "${SUDO[@]}" usermod --shell "$want_shell" "$user"
     if [[ ! -d $home ]]; then
       "${SUDO[@]}" mkdir -p "$home"
-      "${SUDO[@]}" chown "$TEST_USER:" "$home"
+      "${SUDO[@]}" chown "$user:" "$home"
     fi
   fi
 
-  mkdir -p "$STATE_ROOT"
-  if [[ ! -s $PASSWORD_FILE ]]; then
+  if [[ ! -s $pwfile ]]; then
     local pw
     pw="$(head -c 48 /dev/urandom | base64 -w0)"
     pw="${pw//[^A-Za-z0-9]/}"
     pw="${pw:0:24}"
     [[ ${#pw} -ge 16 ]] || die "could not generate a password"
-    (umask 077; printf '%s\n' "$pw" >"$PASSWORD_FILE")
+    (umask 077; printf '%s\n' "$pw" >"$pwfile")
   fi
-  chmod 600 "$PASSWORD_FILE"
-  printf '%s:%s\n' "$TEST_USER" "$(read_password)" | "${SUDO[@]}" chpasswd
+  chmod 600 "$pwfile"
+  printf '%s:%s\n' "$user" "$(read_password_file "$pwfile")" | "${SUDO[@]}" chpasswd
 }
 
 read_password() {
@@ -136,76 +154,16 @@ read_password() {
 
 # ------------------------------------------------------------- helpers ------
 
-resolve_dir() { # DIR [create] -> absolute path on stdout
-  local d="$1"
-  [[ -n $d ]] || die "DIR must not be empty"
-  if [[ ${2:-} == create ]]; then mkdir -p -- "$d"; fi
-  [[ -d $d ]] || return 1
-  (cd -- "$d" && pwd -P)
-}
-
 check_dir_chars() {
-  [[ $1 =~ ^[A-Za-z0-9_./@+:=,-]+$ ]] ||
-    die "DIR '$1' contains characters not usable in sshd_config (use letters, digits, _ . / - + @ : = ,)"
+  check_dir_name "$1"
   local sock="$1/ncxserver.sock"
   ((${#sock} < 100)) || die "DIR path too long for a unix socket: $sock"
-}
-
-# pid from file when that process is alive and has the expected name
-live_pid() { # pidfile comm
-  local pid
-  [[ -r $1 ]] || return 1
-  pid="$(tr -dc '0-9' <"$1")"
-  [[ -n $pid && -r /proc/$pid/comm ]] || return 1
-  [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$2" ]] || return 1
-  echo "$pid"
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-descendants() { # pid -> all descendant pids
-  local all
-  all="$(ps -e -o pid=,ppid= 2>/dev/null)" || return 0
-  awk -v root="$1" '
-    { parent[$1] = $2; pids[NR] = $1 }
-    END {
-      found[root] = 1; changed = 1
-      while (changed) {
-        changed = 0
-        for (i in pids) { p = pids[i]
-          if (!(p in found) && (parent[p] in found)) { found[p] = 1; changed = 1 } }
-      }
-      for (p in found) if (p != root) print p
-    }' <<<"$all"
 }
 
 subsystem_pids() { # DIR -> netconf-subsystem pids using DIR's socket
   ps -e -o pid=,args= 2>/dev/null |
     grep -F -- "@$1/ncxserver.sock" | grep -F "$SUBSYSTEM" |
     awk -v self=$$ '$1 != self { print $1 }' || true
-}
-
-alive_any() { local p; for p in "$@"; do [[ -d /proc/$p ]] && return 0; done; return 1; }
-
-kill_pids() { # pids... : TERM, wait ~3s, KILL
-  (($#)) || return 0
-  "${SUDO[@]}" kill -TERM "$@" 2>/dev/null || true
-  local i
-  for ((i = 0; i < 30; i++)); do
-    alive_any "$@" || return 0
-    sleep 0.1
-  done
-  "${SUDO[@]}" kill -KILL "$@" 2>/dev/null || true
-  for ((i = 0; i < 20; i++)); do
-    alive_any "$@" || return 0
-    sleep 0.1
-  done
-}
-
-json_str() { # minimal JSON string escaping (inputs are already restricted)
-  local s="${1//\\/\\\\}"
-  s="${s//\"/\\\"}"
-  printf '"%s"' "$s"
 }
 
 tail_logs() {
@@ -261,14 +219,6 @@ cmd_stop() {
 
 # ----------------------------------------------------------------- start ----
 
-gen_key() { # file type [passphrase]
-  [[ -s $1 && -s $1.pub ]] && return 0
-  rm -f "$1" "$1.pub"
-  local bits=()
-  [[ $2 == rsa ]] && bits=(-b 3072)
-  ssh-keygen -q -t "$2" "${bits[@]}" -N "${3:-}" -C "nctest-$(basename "$1")" -f "$1" </dev/null >/dev/null
-}
-
 cmd_start() {
   [[ $# -eq 2 ]] || die "usage: $0 start DIR PORT"
   local port="$2" dir
@@ -308,12 +258,7 @@ cmd_start() {
     rm -f "$dir/client_ed25519_enc" "$dir/client_ed25519_enc.pub"
   fi
   gen_key "$dir/client_ed25519_enc" ed25519 "$password"
-  # sshd reads authorized_keys with the user's uid: it must own the file
-  (umask 077
-   cat "$dir"/client_{ed25519,ecdsa,rsa,ed25519_enc}.pub >"$dir/authorized_keys.tmp")
-  "${SUDO[@]}" chown "$TEST_USER" "$dir/authorized_keys.tmp"
-  "${SUDO[@]}" chmod 600 "$dir/authorized_keys.tmp"
-  "${SUDO[@]}" mv -f "$dir/authorized_keys.tmp" "$dir/authorized_keys"
+  install_authorized_keys "$dir" "$TEST_USER" "$dir"/client_{ed25519,ecdsa,rsa,ed25519_enc}.pub
 
   # --- sshd
   cat >"$dir/sshd_config" <<EOF
@@ -346,8 +291,7 @@ AllowTcpForwarding no
 LogLevel VERBOSE
 Subsystem netconf "$SUBSYSTEM --ncxserver-sockname=$port@$dir/ncxserver.sock"
 EOF
-  "${SUDO[@]}" mkdir -p /run/sshd
-  "${SUDO[@]}" chmod 755 /run/sshd
+  prepare_privsep_dir
   "${SUDO[@]}" "$SSHD" -t -f "$dir/sshd_config" 2>"$dir/sshd.log" || {
     cat "$dir/sshd.log" >&2
     die "sshd rejected $dir/sshd_config"
