@@ -5,11 +5,13 @@
 //   npm run bench                      # = node bench/run.mjs
 //   npm run bench -- --smoke           # tiny sizes, one round: checks every workload runs (CI)
 //   node bench/run.mjs --rounds 3 --size-mb 100 --sessions 1000
+//   node bench/run.mjs --only f        # only the workloads named (letters or names, comma-separated)
 //
 // Setup (each step skipped when already done): npm run build; apt-get install python3-ncclient;
-// `bash scripts/netconfd.sh install` (the test user); `bash bench/peer.sh start` (gcc builds
-// the peer). Then ROUNDS rounds, the order of this client and ncclient alternating per round,
-// every client measured in fresh processes (so each round gives one COLD sample per client):
+// `bash scripts/netconfd.sh install` (the test users); `bash bench/peer.sh start` (gcc builds
+// the peer); for (f), a jump host (`scripts/jump-host.sh start bench/.state/jump 18831`, port
+// BENCH_JUMP_PORT). Then ROUNDS rounds, the order of this client and ncclient alternating per
+// round, every client measured in fresh processes (so each round gives one COLD sample per client):
 //   (a) large: get-config of a SIZE MB reply as raw XML, cold (first call in the process) and warm
 //       (later calls on the same session), peak RSS (VmHWM); beside the bare ssh2 channel, the
 //       string ceiling: the bare channel also building each reply as one string (--as string)
@@ -18,6 +20,9 @@
 //   (d) the framing decoder alone (bench/framing.mjs)
 //   (e) stream: getConfigStream() of a STREAM MB reply (default 1000) as parsed <interface>
 //       subtrees, MB/s and peak RSS; the bare ssh2 channel reading the same reply once, for scale
+//   (f) connect: CONNECTS connect() + close() each, direct and through one jump host, interleaved
+//       in one fresh process (bench/connect.mjs), beside the bare ssh2 handshake with the jump
+//       host alone and the bare ssh2 handshake + subsystem + hello with the peer
 // Prints a table of medians (min–max) and the issue's targets, writes bench/results/latest.json.
 // Exits non-zero when a workload failed or produced no numbers; never because of a timing.
 import { spawn, spawnSync } from 'node:child_process';
@@ -30,6 +35,9 @@ import { BENCH_DIR, stats } from './lib/common.mjs';
 const ROOT = join(BENCH_DIR, '..');
 const STATE = join(BENCH_DIR, '.state');
 const PYTHON = '/usr/bin/python3';
+// (f)'s jump host: scripts/jump-host.sh's private sshd (user ncjump), state in bench/.state/jump
+const JUMP_DIR = join(STATE, 'jump');
+const JUMP_PORT = process.env.BENCH_JUMP_PORT ?? '18831';
 
 const { values: cli } = parseArgs({
   options: {
@@ -53,9 +61,14 @@ const { values: cli } = parseArgs({
     // sshd's listen backlog is 128: with all 1000 handshakes at once, a loaded machine overflows
     // it and connections are reset. All N sessions are still open at once for the get-config.
     'connect-concurrency': { type: 'string', default: '100' },
+    // (f): connect() of each kind per round (direct, through the jump host, and the two bare references)
+    connects: { type: 'string' },
+    // Run only these workloads: letters or names, comma-separated (`--only f`, `--only large,stream`).
+    only: { type: 'string' },
     'no-setup': { type: 'boolean', default: false },
     'keep-peer': { type: 'boolean', default: false },
-    json: { type: 'string', default: join(BENCH_DIR, 'results', 'latest.json') },
+    // default bench/results/latest.json; with --only, bench/results/only-LETTERS.json
+    json: { type: 'string' },
     // Print the table again from a saved results file (no measuring).
     report: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -66,8 +79,9 @@ if (cli.help) {
   console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n')); // the header comment
   console.log(`Options (full / --smoke): --rounds 5/1, --size-mb 100/1, --stream-mb 1000/1, --sessions 1000/20, --calls 4/2 (ncclient: --ncclient-calls 3/2),
   --sequential 500/20 (ncclient: --ncclient-sequential 200/10), --ncclient-sessions 200/20, --pipelined 20000/200, --window 256,
-  --chunk-bytes 16384, --small-bytes 512, --many-bytes 4096, --connect-concurrency 100 (0: all at once),
-  --no-setup, --keep-peer, --json bench/results/latest.json, --report FILE (reprint a saved run)`);
+  --chunk-bytes 16384, --small-bytes 512, --many-bytes 4096, --connect-concurrency 100 (0: all at once), --connects 50/5,
+  --only a,b,c,d,e,f (or large,small,many,framing,stream,connect), BENCH_JUMP_PORT=18831 (the jump host of (f)),
+  --no-setup, --keep-peer (and the jump host), --json bench/results/latest.json, --report FILE (reprint a saved run)`);
   process.exit(0);
 }
 const smoke = cli.smoke;
@@ -89,12 +103,26 @@ let opt = {
   pipelined: num('pipelined', 20000, 200),
   window: Number(cli.window),
   connectConcurrency: Number(cli['connect-concurrency']),
+  connects: num('connects', 50, 5),
+  only: onlyWorkloads(cli.only),
 };
 if (cli.report) opt = JSON.parse(readFileSync(cli.report, 'utf8')).meta.options;
+if (!cli.json) cli.json = join(BENCH_DIR, 'results', opt.only ? `only-${opt.only.join('')}.json` : 'latest.json');
+/** Whether workload `letter` runs (or ran, for --report); (f) is absent from results saved before it existed. */
+const selected = (letter) => (opt.only ? opt.only.includes(letter) : letter !== 'f' || opt.connects !== undefined);
 const sizeBytes = Math.round(opt.sizeMb * 1e6); // MB = 10^6 bytes throughout
 const streamBytes = Math.round((opt.streamMb ?? opt.sizeMb) * 1e6);
 
 const log = (...args) => console.error('[bench]', ...args);
+
+/** `--only` as sorted workload letters (undefined: all). */
+function onlyWorkloads(value) {
+  if (value === undefined) return undefined;
+  const names = { large: 'a', small: 'b', many: 'c', framing: 'd', stream: 'e', connect: 'f' };
+  const letters = value.split(',').map((w) => w.trim()).filter(Boolean).map((w) => names[w] ?? w);
+  for (const l of letters) if (!Object.values(names).includes(l)) throw new Error(`--only: unknown workload ${l} (a-f or ${Object.keys(names).join(', ')})`);
+  return [...new Set(letters)].sort();
+}
 
 // ---- setup -------------------------------------------------------------------------------------
 
@@ -128,6 +156,22 @@ function setup() {
     run(['apt-get', 'install', '-y', '-q', '--no-install-recommends', 'python3-ncclient'], 'installing python3-ncclient (apt)');
   }
   sh('bash', ['scripts/netconfd.sh', 'install'], 'test user (scripts/netconfd.sh install)');
+}
+
+/**
+ * Start (f)'s jump host (a leftover of --keep-peer is stopped first). UsePAM no, as the peer's
+ * sshd: each login is the same work on both sshds (the jump host's sshd still re-execs per
+ * connection, the peer's runs with -r).
+ */
+function startJump() {
+  stopJump();
+  const r = spawnSync('bash', ['scripts/jump-host.sh', 'start', JUMP_DIR, JUMP_PORT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, TEST_SERVER_USE_PAM: 'no' } });
+  if (r.status !== 0) throw new Error(`scripts/jump-host.sh start ${JUMP_DIR} ${JUMP_PORT} failed`);
+  log(`jump host up (${r.stdout.trim().split('\n').pop()})`);
+}
+
+function stopJump() {
+  spawnSync('bash', ['scripts/jump-host.sh', 'stop', JUMP_DIR], { cwd: ROOT, stdio: 'inherit' });
 }
 
 /** Replace the peer's configuration atomically (the peer checks it before every RPC). */
@@ -184,9 +228,10 @@ function roundPlan(round) {
   const manyArgs = ['--sessions', String(opt.sessions)];
   // This client and ncclient alternate which goes first; the ceilings follow.
   const pair = (a, b) => (round % 2 === 1 ? [a, b] : [b, a]);
-  return [
+  const steps = [
     {
       workload: 'large',
+      letter: 'a',
       replyBytes: sizeBytes,
       runs: [
         ...pair(['node', nodeClient('large', largeArgs)], ['ncclient', ncclientClient('large', ['--calls', String(opt.ncclientCalls), '--expect-bytes', String(sizeBytes)])]),
@@ -200,6 +245,7 @@ function roundPlan(round) {
     {
       // ncclient has no way to consume a reply as it arrives: this client and the bare channel.
       workload: 'stream',
+      letter: 'e',
       replyBytes: streamBytes,
       runs: [
         ['node', nodeClient('stream', ['--expect-bytes', String(streamBytes)])],
@@ -208,6 +254,7 @@ function roundPlan(round) {
     },
     {
       workload: 'small',
+      letter: 'b',
       replyBytes: opt.smallBytes,
       runs: [
         ...pair(['node', nodeClient('small', smallArgs)], ['ncclient', ncclientClient('small', ['--sequential', String(opt.ncclientSequential)])]),
@@ -218,13 +265,23 @@ function roundPlan(round) {
     },
     {
       workload: 'many',
+      letter: 'c',
       replyBytes: opt.manyBytes,
       runs: pair(
         ['node', nodeClient('many', [...manyArgs, '--connect-concurrency', String(opt.connectConcurrency)])],
         ['ncclient', ncclientClient('many', ['--sessions', String(opt.ncclientSessions), '--connect-concurrency', String(opt.connectConcurrency)])],
       ),
     },
+    {
+      // one process: this client direct and through the jump host, and both bare references,
+      // interleaved (bench/connect.mjs); the peer only says hello
+      workload: 'connect',
+      letter: 'f',
+      replyBytes: opt.smallBytes,
+      runs: [['node', ['node', ['bench/connect.mjs', '--connects', String(opt.connects), '--jump', join(JUMP_DIR, 'jump.json')]]]],
+    },
   ];
+  return steps.filter((step) => selected(step.letter));
 }
 
 // ---- summarising ---------------------------------------------------------------------------------
@@ -298,6 +355,16 @@ function summarise(samples, framing) {
   row('c', 'open fds after close − before', 'count', 'lower', each('many', (r) => r.fdLeak, two), 'ncclient: after gc.collect(); before it, see fdLeakBeforeGc');
   row('c', 'active handles/timers (node) or threads (ncclient) after close − before', 'count', 'lower', each('many', (r) => r.resourceLeak, two));
 
+  // (f) every connect of every round pooled; ssh2 column: the bare references (lib/bare.mjs)
+  row('f', 'connect() direct: TCP + SSH handshake + auth + hello', 'ms', 'lower', { node: get('connect', 'node', (r) => r.ms.direct), ssh2: get('connect', 'node', (r) => r.ms['direct-bare']) }, 'ssh2 bare: handshake + auth + subsys(netconf) + hello, no library');
+  row('f', 'connect() through one jump host', 'ms', 'lower', { node: get('connect', 'node', (r) => r.ms.jump) });
+  const extra = get('connect', 'node', (r) => r.jumpMinusDirectMs);
+  const bareJump = get('connect', 'node', (r) => r.ms['jump-bare']);
+  row('f', '  via jump − direct (each jump connect − the direct one before it)', 'ms', 'lower', { node: extra });
+  row('f', '  the jump host alone: bare ssh2 handshake + auth', 'ms', 'lower', { ssh2: bareJump });
+  const extraRatio = extra && bareJump ? extra.median / bareJump.median : undefined;
+  row('f', '  (via jump − direct) ÷ the bare jump handshake', '×', 'lower', { node: Number.isFinite(extraRatio) ? { median: extraRatio, min: extraRatio, max: extraRatio, n: 1 } : null });
+
   for (const f of framing?.results ?? []) {
     row('d', `framing decoder: ${f.case}`, 'MB/s', 'higher', { node: { median: f.medianMBps, min: f.minMBps, max: f.maxMBps, n: framing.rounds } });
     row('d', `  + one Buffer.concat of the message`, 'MB/s', 'higher', { node: { median: f.withConcatMedianMBps, min: f.withConcatMedianMBps, max: f.withConcatMedianMBps, n: 1 } });
@@ -310,7 +377,7 @@ function summarise(samples, framing) {
     const b = r.ncclient?.median;
     if (Number.isFinite(a) && Number.isFinite(b) && a > 0 && b > 0 && r.unit !== 'count') r.ratio = r.better === 'higher' ? a / b : b / a;
   }
-  return rows;
+  return rows.filter((r) => selected(r.group));
 }
 
 function targets(rows) {
@@ -348,7 +415,14 @@ function targets(rows) {
   const res = find('active handles')?.node;
   t('(c) no fd leak after close', fd ? `${fmt(fd.max, 0)} (max over rounds)` : '—', fd ? fd.max <= 0 : undefined);
   t('(c) no timer/handle leak after close', res ? `${fmt(res.max, 0)} (max over rounds)` : '—', res ? res.max <= 0 : undefined);
-  return out;
+  // One jump host costs one more SSH handshake, not more: the extra connect time against the jump
+  // host's bare handshake + auth, measured in the same process; up to 1.5 counts as one (the
+  // forward channel's round trip and the second handshake running inside the first connection).
+  const extra = med(find('  via jump − direct'), 'node');
+  const bareJump = med(find('  the jump host alone'), 'ssh2');
+  const extraRatio = extra / bareJump;
+  t('(f) through one jump host: the extra connect time is one handshake (<= 1.5x the bare jump handshake)', `${fmt(extraRatio, 2)}x`, Number.isFinite(extraRatio) ? extraRatio <= 1.5 : undefined, `via jump − direct ${fmt(extra)} ms (median of the per-pair differences); the jump host's bare ssh2 handshake + auth ${fmt(bareJump)} ms; direct ${fmt(med(find('connect() direct'), 'node'))} ms, via jump ${fmt(med(find('connect() through one jump host'), 'node'))} ms`);
+  return out.filter((x) => selected(x.target[1]));
 }
 
 function printTable(meta, rows, targetList) {
@@ -372,8 +446,9 @@ function printTable(meta, rows, targetList) {
   out.push(`node ${meta.node}; sshNativeCryptoAvailable(): ${meta.nativeCrypto}; ${meta.ncclient}; ${meta.openssh ?? 'OpenSSH ?'}`);
   out.push(`ciphers (server->client): this client ${meta.ciphers.node} | ncclient ${meta.ciphers.ncclient} | ssh2 bare ${meta.ciphers.ssh2} | ssh -s ${meta.ciphers.openssh} (pinned to ssh2's)`);
   out.push(`peer: ${opt.sizeMb} MB / ${opt.smallBytes} B / ${opt.manyBytes} B replies, ${meta.framing} framing in ${opt.chunkBytes} B chunks; ${opt.rounds} round(s), this client and ncclient alternating; medians (min–max); ratio = how many times better this client is than ncclient`);
-  out.push('ssh2 + one string: the bare ssh2 channel also building each (a) reply as one string, as reply.xml is (framing stripped as it arrives, one Latin-1 decode): the string ceiling');
-  out.push(`samples per round: large ${opt.calls} calls (ncclient ${opt.ncclientCalls}), first cold; ${opt.sequential} sequential RPCs (ncclient ${opt.ncclientSequential}); ${opt.pipelined} pipelined; ${opt.sessions} sessions (ncclient ${opt.ncclientSessions}), ${opt.connectConcurrency || 'all'} connecting at once`);
+  if (selected('a')) out.push('ssh2 + one string: the bare ssh2 channel also building each (a) reply as one string, as reply.xml is (framing stripped as it arrives, one Latin-1 decode): the string ceiling');
+  if (['a', 'b', 'c'].some(selected)) out.push(`samples per round: large ${opt.calls} calls (ncclient ${opt.ncclientCalls}), first cold; ${opt.sequential} sequential RPCs (ncclient ${opt.ncclientSequential}); ${opt.pipelined} pipelined; ${opt.sessions} sessions (ncclient ${opt.ncclientSessions}), ${opt.connectConcurrency || 'all'} connecting at once`);
+  if (selected('f')) out.push(`(f) per round, one fresh process: ${opt.connects} connects of each kind, interleaved (direct, via jump, bare jump handshake, bare direct), after one untimed of each; jump host: scripts/jump-host.sh's sshd on ${meta.jump ? `127.0.0.1:${meta.jump.port}` : '127.0.0.1'}, UsePAM no; strict host-key checking (known_hosts from the .pub files)`);
   out.push('');
   out.push(line(table[0]));
   out.push(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
@@ -400,6 +475,7 @@ async function main() {
   const samples = [];
   let framing;
   try {
+    if (selected('f')) startJump();
     configurePeer(opt.smallBytes);
     const info = {
       node: await measure('info node', ...nodeClient('info'), 120),
@@ -422,21 +498,25 @@ async function main() {
       }
     }
 
-    log('(d) framing decoder: bench/framing.mjs');
-    const framingJson = join(BENCH_DIR, 'results', 'framing.json');
-    const fr = spawnSync('node', ['bench/framing.mjs', '--size-mb', String(smoke ? 1 : opt.sizeMb), '--rounds', String(smoke ? 1 : 7), '--json', framingJson], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (fr.status === 0 && existsSync(framingJson)) framing = JSON.parse(readFileSync(framingJson, 'utf8'));
-    else failures.push({ workload: 'framing', client: 'node', error: `bench/framing.mjs exit ${fr.status}` });
+    if (selected('d')) {
+      log('(d) framing decoder: bench/framing.mjs');
+      const framingJson = join(BENCH_DIR, 'results', 'framing.json');
+      const fr = spawnSync('node', ['bench/framing.mjs', '--size-mb', String(smoke ? 1 : opt.sizeMb), '--rounds', String(smoke ? 1 : 7), '--json', framingJson], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+      if (fr.status === 0 && existsSync(framingJson)) framing = JSON.parse(readFileSync(framingJson, 'utf8'));
+      else failures.push({ workload: 'framing', client: 'node', error: `bench/framing.mjs exit ${fr.status}` });
+    }
 
     const rows = summarise(samples, framing);
     // Every workload must have produced numbers (a smoke run checks exactly this).
     const required = [
-      ['large', ['node', 'ncclient', 'node-bytes', 'ssh2', 'ssh2-string', 'openssh']],
-      ['small', ['node', 'ncclient', 'node-nodelay', 'ssh2', 'openssh']],
-      ['many', ['node', 'ncclient']],
-      ['stream', ['node', 'ssh2']],
+      ['a', 'large', ['node', 'ncclient', 'node-bytes', 'ssh2', 'ssh2-string', 'openssh']],
+      ['b', 'small', ['node', 'ncclient', 'node-nodelay', 'ssh2', 'openssh']],
+      ['c', 'many', ['node', 'ncclient']],
+      ['e', 'stream', ['node', 'ssh2']],
+      ['f', 'connect', ['node']],
     ];
-    for (const [w, clients] of required) {
+    for (const [letter, w, clients] of required) {
+      if (!selected(letter)) continue;
       for (const c of clients) {
         const ok = samples.some((s) => s.workload === w && s.client === c && !s.result.error);
         if (!ok && !failures.some((f) => f.workload === w && f.client === c)) failures.push({ workload: w, client: c, error: 'no numbers' });
@@ -445,7 +525,7 @@ async function main() {
     for (const s of samples.filter((x) => x.workload === 'many' && !x.result.error)) {
       if (s.result.sessions !== (s.result.replies ?? s.result.connected)) failures.push({ round: s.round, workload: 'many', client: s.client, error: `${s.result.sessions - (s.result.replies ?? s.result.connected)} sessions failed: ${s.result.errors?.join('; ')}` });
     }
-    if (!framing?.results?.length) failures.push({ workload: 'framing', client: 'node', error: 'no numbers' });
+    if (selected('d') && !framing?.results?.length) failures.push({ workload: 'framing', client: 'node', error: 'no numbers' });
 
     const firstOk = (w, c) => samples.find((s) => s.workload === w && s.client === c && !s.result.error)?.result;
     const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
@@ -473,6 +553,7 @@ async function main() {
         openssh: (firstOk('large', 'openssh') ?? firstOk('small', 'openssh'))?.cipher ?? '?',
       },
       framing: info.node.framing ?? '?',
+      jump: selected('f') ? { port: Number(JUMP_PORT), dir: JUMP_DIR } : undefined,
       loadavgStart,
       loadavgEnd: loadavg(),
       seconds: (Date.now() - started) / 1000,
@@ -483,7 +564,10 @@ async function main() {
     writeFileSync(cli.json, `${JSON.stringify({ meta, info, rows, targets: targetList, failures, samples, framing }, null, 2)}\n`);
     console.log(`\nwrote ${cli.json} (${fmt(meta.seconds, 0)} s)`);
   } finally {
-    if (!cli['keep-peer']) spawnSync('bash', ['bench/peer.sh', 'stop'], { cwd: ROOT, stdio: 'inherit' });
+    if (!cli['keep-peer']) {
+      spawnSync('bash', ['bench/peer.sh', 'stop'], { cwd: ROOT, stdio: 'inherit' });
+      if (selected('f')) stopJump();
+    }
   }
   if (failures.length > 0) {
     console.log(`\n${failures.length} workload run(s) FAILED:`);
@@ -503,5 +587,6 @@ if (cli.report) report(cli.report);
 else main().catch((err) => {
   console.error(err);
   spawnSync('bash', ['bench/peer.sh', 'stop'], { cwd: ROOT, stdio: 'inherit' });
+  if (selected('f')) stopJump();
   process.exitCode = 1;
 });
