@@ -29,8 +29,13 @@ export interface Command {
   /** Paragraphs for `netconf <command> --help`. */
   description: string;
   options: OptionSpecs;
-  /** How many positional arguments the command takes. */
+  /** How many positional arguments the command takes (besides the HOST argument). */
   args: { min: number; max: number };
+  /**
+   * Whether a leading HOST argument may name the server (when the command is given one
+   * argument more than `args.max`); default true. False for commands that do not connect.
+   */
+  hostArgument?: boolean;
   /** Run; resolves to the exit status (0 when nothing else is said). */
   run(ctx: Context): Promise<number | void>;
 }

@@ -1,31 +1,52 @@
 /**
  * From command-line options to a connected {@link Manager}: validation of the connection
- * options, the TCP socket (opened here so that progress can count bytes), the host-key policy
- * (see host-keys.ts) and the framing choice.
+ * options, what the ssh_config file says about the host (for the messages: the library makes the
+ * connection itself, through jump hosts or a proxy command when asked), the host-key policy (see
+ * host-keys.ts) and the framing choice.
+ *
+ * Precedence, for the port and the user: the command line (`--port`, `--user`), then the
+ * ssh_config entry of the host (`Port`, `User`), then `NETCONF_PORT` / `NETCONF_USER`, then the
+ * library's defaults (830, the login name). The environment variables are defaults for hosts the
+ * ssh_config file says nothing about.
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { connect as netConnect, type Socket } from 'node:net';
-import { BASE_1_0, BASE_1_1, connect, defaultKnownHostsFiles, SSHUnknownHostError, type ConnectOptions, type Manager } from '../index.js';
-import { ConnectError, UsageError, type ErrorContext } from './errors.js';
-import { acceptNewTarget, appendKnownHost, knownHostsLine, knownHostsName } from './host-keys.js';
+import { BASE_1_0, BASE_1_1, connect, defaultKnownHostsFiles, knownHostsLine, parseJumpSpec, resolveSSHConfig, SSHUnknownHostError, type ConnectOptions, type Manager, type ResolvedSSHConfig, type SSHConfigLookupOptions } from '../index.js';
+import { UsageError, type ErrorContext } from './errors.js';
+import { acceptNewTarget, createKnownHostsFile, fileListing, knownHostsName } from './host-keys.js';
 import type { Logger } from './log.js';
 
 export type FramingChoice = 'eom' | 'chunked' | 'auto';
 
 /** Connection settings, validated. */
 export interface ConnectionSettings {
+  /** As given: a host name, an address, or a `Host` alias of the ssh_config file. */
   host: string;
-  port: number;
-  /** Undefined: the library's default, the OS user. */
+  /** The port to pass to the library; undefined: ssh_config's `Port`, else 830. */
+  port: number | undefined;
+  /** The user to pass to the library; undefined: ssh_config's `User`, else the login name. */
   username: string | undefined;
   keys: string[];
   knownHosts: string[];
   acceptNew: boolean;
   insecure: boolean;
-  /** Seconds, for the connection and for each reply. */
-  timeout: number;
+  /** `--timeout` seconds (connecting, each reply); undefined: ssh_config's `ConnectTimeout` for connecting, 30 for replies. */
+  timeout: number | undefined;
   framing: FramingChoice;
+  /** `-F FILE`; false for `-F none`; undefined: the library's default (`~/.ssh/config` when it exists). */
+  sshConfig: string | false | undefined;
+  /** `-J HOPS`, as given (OpenSSH syntax, or `none`). */
+  jump: string | undefined;
+  /** `--proxy-command CMD`, as given (or `none`). */
+  proxyCommand: string | undefined;
+  /** `--keepalive SECONDS` (0: none, whatever ssh_config says). */
+  keepalive: number | undefined;
+  allowStrictHostKeyCheckingNo: boolean;
+  identitiesOnly: boolean;
+  /** The ssh_config file's entry for the host (undefined without a file); for messages. */
+  config: ResolvedSSHConfig | undefined;
+  /** The server as the messages name it: host name (after ssh_config's `HostName`) and port. */
+  target: { hostName: string; port: number; user: string | undefined };
 }
 
 /** The raw option values this module reads. */
@@ -39,7 +60,16 @@ export interface ConnectionValues {
   'insecure-accept-any-host-key'?: boolean | undefined;
   timeout?: string | undefined;
   framing?: string | undefined;
+  'ssh-config'?: string | undefined;
+  jump?: string | undefined;
+  'proxy-command'?: string | undefined;
+  keepalive?: string | undefined;
+  'allow-strict-host-key-checking-no'?: boolean | undefined;
+  'identities-only'?: boolean | undefined;
 }
+
+/** Seconds before the reply of an RPC is given up, without `--timeout`. */
+export const DEFAULT_TIMEOUT = 30;
 
 /** A positive number of seconds, or a usage error naming the option. */
 export function parseSeconds(value: string, option: string, command?: string): number {
@@ -48,13 +78,28 @@ export function parseSeconds(value: string, option: string, command?: string): n
   return n;
 }
 
+function parsePort(text: string, option: string, command: string): number {
+  const port = Number(text);
+  if (!/^[0-9]+$/.test(text) || port < 1 || port > 65535) throw new UsageError(`${option} must be a TCP port number (1-65535), got '${text}'`, command);
+  return port;
+}
+
+/** Check a `-J` value: OpenSSH's `[user@]host[:port]` hops separated by commas, or `none` (read by the library's parser). */
+export function checkJumpSpec(spec: string, command: string): void {
+  const bad = (why: string): UsageError => new UsageError(`-J/--jump must be [USER@]HOST[:PORT] hops separated by commas, or none: ${why}`, command);
+  if (/\s/.test(spec)) throw bad(`'${spec}' contains a space`);
+  try {
+    parseJumpSpec(spec);
+  } catch (err) {
+    throw bad((err as Error).message.replace(/\.$/, ''));
+  }
+}
+
 /** Validate the connection options (environment: NETCONF_HOST, NETCONF_PORT, NETCONF_USER). */
 export function connectionSettings(values: ConnectionValues, env: NodeJS.ProcessEnv, command: string): ConnectionSettings {
   const host = values.host ?? env['NETCONF_HOST'];
-  if (host === undefined || host === '') throw new UsageError('no server given: use --host HOST (or set NETCONF_HOST)', command);
-  const portText = values.port ?? env['NETCONF_PORT'] ?? '830';
-  const port = Number(portText);
-  if (!/^[0-9]+$/.test(portText) || port < 1 || port > 65535) throw new UsageError(`--port must be a TCP port number (1-65535), got '${portText}'`, command);
+  if (host === undefined || host === '') throw new UsageError('no server given: use --host HOST or a HOST argument (or set NETCONF_HOST)', command);
+  const givenPort = values.port === undefined ? undefined : parsePort(values.port, '--port', command);
   const framing = values.framing ?? 'auto';
   if (framing !== 'eom' && framing !== 'chunked' && framing !== 'auto') throw new UsageError(`--framing must be eom, chunked or auto, got '${framing}'`, command);
   if (values['accept-new'] && values['insecure-accept-any-host-key']) {
@@ -68,42 +113,80 @@ export function connectionSettings(values: ConnectionValues, env: NodeJS.Process
       throw new UsageError(`--key ${key}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, command);
     }
   }
+  const timeout = values.timeout === undefined ? undefined : parseSeconds(values.timeout, '--timeout', command);
+
+  // -F FILE | none
+  let sshConfig: string | false | undefined;
+  const F = values['ssh-config'];
+  if (F === 'none') sshConfig = false;
+  else if (F !== undefined) {
+    if (F === '') throw new UsageError('-F/--ssh-config needs a file name (or none)', command);
+    try {
+      readFileSync(F);
+    } catch (err) {
+      throw new UsageError(`-F/--ssh-config ${F}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, command);
+    }
+    sshConfig = F;
+  }
+
+  const jump = values.jump;
+  if (jump !== undefined) checkJumpSpec(jump, command);
+  const proxyCommand = values['proxy-command'];
+  if (proxyCommand !== undefined && proxyCommand.trim() === '') throw new UsageError('--proxy-command needs a command (or none)', command);
+  if (jump !== undefined && jump !== 'none' && proxyCommand !== undefined && proxyCommand !== 'none') {
+    throw new UsageError('-J/--jump and --proxy-command cannot be used together', command);
+  }
+  let keepalive: number | undefined;
+  if (values.keepalive !== undefined) {
+    const text = values.keepalive;
+    keepalive = Number(text);
+    if (!/^\s*[0-9.]+\s*$/.test(text) || !Number.isFinite(keepalive) || keepalive < 0) {
+      throw new UsageError(`--keepalive must be a number of seconds (0 for none), got '${text}'`, command);
+    }
+  }
+
+  // What the ssh_config file says (the library reads it again to connect; this is for the
+  // precedence of the environment and for the messages).
+  let config: ResolvedSSHConfig | undefined;
+  if (sshConfig !== false) {
+    // without -F: ~/.ssh/config when it exists, as the library reads it
+    const lookup: SSHConfigLookupOptions = {};
+    if (sshConfig !== undefined) lookup.file = sshConfig;
+    if (values.user !== undefined) lookup.user = values.user;
+    if (givenPort !== undefined) lookup.port = givenPort;
+    try {
+      config = resolveSSHConfig(host, lookup);
+    } catch (err) {
+      const hint = sshConfig === undefined ? ' (-F none ignores it)' : '';
+      throw new UsageError(`cannot use the ssh_config file ${sshConfig ?? '~/.ssh/config'}: ${(err as Error).message}${hint}`, command);
+    }
+    if (config.files.length === 0) config = undefined;
+  }
+
+  const envPort = env['NETCONF_PORT'];
+  const port = givenPort ?? (config?.port === undefined && envPort !== undefined && envPort !== '' ? parsePort(envPort, 'NETCONF_PORT', command) : undefined);
+  const envUser = env['NETCONF_USER'];
+  const username = values.user ?? (config?.user === undefined && envUser !== undefined && envUser !== '' ? envUser : undefined);
+
   return {
     host,
     port,
-    username: values.user ?? env['NETCONF_USER'],
+    username,
     keys,
     knownHosts: values['known-hosts'] ?? [],
     acceptNew: values['accept-new'] === true,
     insecure: values['insecure-accept-any-host-key'] === true,
-    timeout: values.timeout === undefined ? 30 : parseSeconds(values.timeout, '--timeout', command),
+    timeout,
     framing,
+    sshConfig,
+    jump,
+    proxyCommand,
+    keepalive,
+    allowStrictHostKeyCheckingNo: values['allow-strict-host-key-checking-no'] === true,
+    identitiesOnly: values['identities-only'] === true,
+    config,
+    target: { hostName: config?.hostName ?? host, port: port ?? config?.port ?? 830, user: username ?? config?.user },
   };
-}
-
-/** Open a TCP connection, within `timeout` seconds. */
-export function openSocket(host: string, port: number, timeout: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const sock = netConnect({ host, port });
-    const onError = (err: NodeJS.ErrnoException & { errors?: NodeJS.ErrnoException[] }): void => {
-      clearTimeout(timer);
-      sock.destroy();
-      const code = err.code ?? err.errors?.[0]?.code;
-      reject(new ConnectError(err.message || code || 'connection failed', code, { cause: err }));
-    };
-    const timer = setTimeout(() => {
-      sock.off('error', onError);
-      sock.on('error', () => undefined);
-      sock.destroy();
-      reject(new ConnectError(`no answer within ${timeout} s`, 'CONNECT_TIMEOUT'));
-    }, timeout * 1000);
-    sock.once('error', onError);
-    sock.once('connect', () => {
-      clearTimeout(timer);
-      sock.off('error', onError);
-      resolve(sock);
-    });
-  });
 }
 
 /** The client capabilities for a `--framing` choice (undefined: the library's default, both). */
@@ -113,79 +196,120 @@ export function framingCapabilities(framing: FramingChoice): string[] | undefine
   return undefined;
 }
 
-/** A connected manager and the socket under it (whose `bytesRead` feeds progress). */
-export interface Connection {
-  manager: Manager;
-  socket: Socket;
+/** How messages name the server: `host:port`, or `alias (host:port)` for an ssh_config alias. */
+export function describeTarget(settings: ConnectionSettings): string {
+  const { hostName, port } = settings.target;
+  return hostName.toLowerCase() === settings.host.toLowerCase() ? `${hostName}:${port}` : `${settings.host} (${hostName}:${port})`;
+}
+
+/** The line the library logs when `accept-new` has recorded a key: the user is told, not only with --debug. */
+const ACCEPTED_LINE = /^accepted the new \S+ host key of /;
+
+/**
+ * The `--known-hosts` files to hand to the library, which requires each to exist. A missing one
+ * counts as empty (as OpenSSH treats `UserKnownHostsFile`): it is left out, said with `--debug`;
+ * except the first one under `--accept-new`, where the new key is to be written: it is created
+ * (empty, mode 600, its directory 700) so that the library can write there.
+ */
+function usableKnownHosts(settings: ConnectionSettings, log: Logger, command: string | undefined): string[] {
+  const files: string[] = [];
+  settings.knownHosts.forEach((file, index) => {
+    if (existsSync(file)) {
+      files.push(file);
+    } else if (index === 0 && settings.acceptNew) {
+      try {
+        createKnownHostsFile(file);
+      } catch (err) {
+        throw new UsageError(`--known-hosts ${file}: cannot create it for --accept-new (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, command);
+      }
+      log.debug(`--known-hosts ${file} did not exist: created (empty) for --accept-new`);
+      files.push(file);
+    } else {
+      log.debug(`--known-hosts ${file} does not exist: no key is known from it`);
+    }
+  });
+  return files;
 }
 
 /**
  * Connect and return a {@link Manager}. Fills `errorContext` with what an error message needs
  * (the refused host key and the known_hosts line that would accept it).
  */
-export async function openConnection(settings: ConnectionSettings, password: string | undefined, log: Logger, errorContext: ErrorContext): Promise<Connection> {
-  const { host, port, timeout } = settings;
-  const acceptTarget = acceptNewTarget(settings.knownHosts);
+export async function openConnection(settings: ConnectionSettings, password: string | undefined, log: Logger, errorContext: ErrorContext): Promise<Manager> {
+  const target = describeTarget(settings);
+  const acceptTarget = acceptNewTarget(settings.knownHosts, settings.config);
   errorContext.knownHostsFile = acceptTarget;
+  errorContext.acceptNew = settings.acceptNew;
   if (settings.insecure) {
-    log.warn(`WARNING: --insecure-accept-any-host-key: the identity of ${host}:${port} is NOT verified; anyone able to intercept the connection can impersonate the server and read what you send, password included.`);
+    log.warn(`WARNING: --insecure-accept-any-host-key: the identity of ${target} is NOT verified; anyone able to intercept the connection can impersonate the server and read what you send, password included.`);
+  } else if (settings.allowStrictHostKeyCheckingNo && settings.config?.strictHostKeyChecking === 'no') {
+    log.warn(`WARNING: the ssh_config file sets StrictHostKeyChecking no for ${settings.host} and --allow-strict-host-key-checking-no honours it: the identity of ${target} is NOT verified.`);
   }
-  log.debug(`connecting to ${host}:${port} (timeout ${timeout} s, framing ${settings.framing})`);
-  const socket = await openSocket(host, port, timeout);
+  const knownHostsFiles = usableKnownHosts(settings, log, errorContext.command);
+  const connectTimeout = settings.timeout ?? settings.config?.connectTimeout ?? DEFAULT_TIMEOUT;
+  errorContext.timeout = connectTimeout;
+  const via = settings.jump !== undefined && settings.jump !== 'none' ? ` via ${settings.jump}` : settings.proxyCommand !== undefined && settings.proxyCommand !== 'none' ? ' via a proxy command' : '';
+  log.debug(`connecting to ${target}${via} (timeout ${connectTimeout} s, framing ${settings.framing})`);
+  /** The name the library looked the refused key up under (HostName, or HostKeyAlias). */
+  let lookedUp: string | undefined;
   const options: ConnectOptions = {
-    host,
-    port,
-    sock: socket,
-    timeout,
-    rpcTimeout: timeout,
+    host: settings.host,
+    rpcTimeout: settings.timeout ?? DEFAULT_TIMEOUT,
     raiseMode: 'errors',
     hostkeyVerify: !settings.insecure,
-    knownHostsFile: settings.knownHosts.filter((file) => existsSync(file)),
-    unknownHostCb: (_host, _md5, key) => {
+    log: (line) => (ACCEPTED_LINE.test(line) ? log.info(line) : log.debug(line)),
+    unknownHostCb: (name, _md5, key) => {
+      // refused (unless --accept-new, where the library records the key itself and does not ask)
+      lookedUp = name;
       errorContext.hostKey = key;
-      const line = knownHostsLine(host, port, key);
-      errorContext.knownHostsLine = line;
-      if (!settings.acceptNew) return false;
-      try {
-        appendKnownHost(acceptTarget, line);
-      } catch (err) {
-        errorContext.acceptFailure = `cannot write ${acceptTarget}: ${(err as Error).message}`;
-        return false;
-      }
-      log.info(`accepted the new ${key.type} host key of ${host}:${port} (${key.sha256}) and added it to ${acceptTarget}`);
-      return true;
+      return false;
     },
   };
+  if (settings.port !== undefined) options.port = settings.port;
   if (settings.username !== undefined) options.username = settings.username;
   if (password !== undefined) options.password = password;
   if (settings.keys.length > 0) options.keyFilename = settings.keys;
+  if (settings.timeout !== undefined) options.timeout = settings.timeout;
+  if (settings.sshConfig !== undefined) options.sshConfig = settings.sshConfig;
+  if (settings.jump !== undefined) options.proxyJump = settings.jump;
+  if (settings.proxyCommand !== undefined) options.proxyCommand = settings.proxyCommand;
+  if (settings.keepalive !== undefined) options.keepalive = settings.keepalive;
+  if (settings.allowStrictHostKeyCheckingNo) options.allowStrictHostKeyCheckingNo = true;
+  if (settings.identitiesOnly) options.identitiesOnly = true;
+  if (settings.acceptNew) options.strictHostKeyChecking = 'accept-new';
+  if (knownHostsFiles.length > 0) options.knownHostsFile = knownHostsFiles;
   const capabilities = framingCapabilities(settings.framing);
   if (capabilities) options.capabilities = capabilities;
   try {
     const manager = await connect(options);
-    log.debug(`connected: session-id ${manager.sessionId ?? '?'}, ${manager.session.framing} framing, ${manager.serverCapabilities.size} server capabilities`);
-    return { manager, socket };
+    errorContext.timeout = settings.timeout ?? DEFAULT_TIMEOUT;
+    log.debug(`connected to ${manager.session.peer}: session-id ${manager.sessionId ?? '?'}, ${manager.session.framing} framing, ${manager.serverCapabilities.size} server capabilities`);
+    return manager;
   } catch (err) {
-    socket.destroy();
-    if (err instanceof SSHUnknownHostError && err.reason !== 'unknown') {
-      // The library does not call unknownHostCb for a changed or revoked key: its error has the key.
-      errorContext.hostKey ??= err.hostKey;
-      errorContext.knownHostsFile = fileListing(host, port, [...settings.knownHosts, ...defaultKnownHostsFiles()]) ?? acceptTarget;
-    }
+    if (err instanceof SSHUnknownHostError) noteRefusedKey(err, settings, lookedUp, knownHostsFiles, errorContext);
     throw err;
   }
 }
 
-/** The first known_hosts file with a plain entry for the host (where a stale key is to be removed). */
-function fileListing(host: string, port: number, files: readonly string[]): string | undefined {
-  const name = knownHostsName(host, port);
-  return files.find((file) => {
-    try {
-      return readFileSync(file, 'utf8')
-        .split('\n')
-        .some((line) => line.replace(/^@\S+\s+/, '').split(/\s/)[0]?.split(',').includes(name));
-    } catch {
-      return false;
-    }
-  });
+/** Fill `errorContext` from a refused host key: the key, the known_hosts line that would accept it, the file to fix. */
+function noteRefusedKey(err: SSHUnknownHostError, settings: ConnectionSettings, lookedUp: string | undefined, files: readonly string[], errorContext: ErrorContext): void {
+  const key = err.hostKey ?? errorContext.hostKey;
+  if (key) errorContext.hostKey = key;
+  // The name known_hosts is searched under: ssh_config's HostKeyAlias (with port 22), else the host name and port.
+  const alias = err.hop === undefined ? settings.config?.hostKeyAlias : undefined;
+  let name = err.host;
+  let port = err.port ?? (err.hop ? err.hop.port : settings.target.port);
+  if (alias !== undefined) {
+    name = alias;
+    port = 22;
+  } else if (err.reason === 'unknown' && lookedUp !== undefined && lookedUp !== err.host) {
+    name = lookedUp;
+    port = 22;
+  }
+  if (key) errorContext.knownHostsLine = knownHostsLine(name, port, key);
+  errorContext.knownHostsName = knownHostsName(name, port);
+  if (err.reason !== 'unknown') {
+    const userFiles = settings.config?.userKnownHostsFiles ?? [];
+    errorContext.knownHostsFile = fileListing(name, port, [...files, ...userFiles, ...defaultKnownHostsFiles()]) ?? errorContext.knownHostsFile;
+  }
 }

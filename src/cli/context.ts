@@ -5,7 +5,7 @@
  */
 import type { Manager, RPCReply } from '../index.js';
 import type { Values } from './command.js';
-import { connectionSettings, openConnection, type ConnectionSettings } from './connection.js';
+import { connectionSettings, DEFAULT_TIMEOUT, openConnection, type ConnectionSettings } from './connection.js';
 import { formatRpcError, InterruptedError, UsageError, type ErrorContext } from './errors.js';
 import type { Logger } from './log.js';
 import type { Output } from './output.js';
@@ -89,6 +89,12 @@ export class Context {
         'insecure-accept-any-host-key': this.flag('insecure-accept-any-host-key'),
         timeout: this.string('timeout'),
         framing: this.string('framing'),
+        'ssh-config': this.string('ssh-config'),
+        jump: this.string('jump'),
+        'proxy-command': this.string('proxy-command'),
+        keepalive: this.string('keepalive'),
+        'allow-strict-host-key-checking-no': this.flag('allow-strict-host-key-checking-no'),
+        'identities-only': this.flag('identities-only'),
       },
       this.env,
       this.command,
@@ -100,17 +106,19 @@ export class Context {
   async connect(): Promise<Manager> {
     if (this.#manager) return this.#manager;
     const settings = this.settings;
-    Object.assign(this.errorContext, { host: settings.host, port: settings.port, timeout: settings.timeout });
-    const user = settings.username ?? '';
+    const { hostName, port, user } = settings.target;
+    Object.assign(this.errorContext, { host: hostName, port, alias: settings.host, timeout: settings.timeout ?? DEFAULT_TIMEOUT });
     const password = await resolvePassword(
       { password: this.string('password'), passwordEnv: this.string('password-env'), ask: this.flag('ask-password') },
       this.env,
-      `${user ? `${user}@` : ''}${settings.host}'s password: `,
+      `${user ? `${user}@` : ''}${hostName}'s password: `,
     );
     if (this.signal.aborted) throw new InterruptedError('interrupted');
-    const { manager, socket } = await openConnection(settings, password, this.log, this.errorContext);
+    const manager = await openConnection(settings, password, this.log, this.errorContext);
     this.#manager = manager;
-    this.progress.setCounter(() => socket.bytesRead);
+    // The NETCONF bytes received (after SSH decryption, framing included): the connection may
+    // run through jump hosts or a proxy command, so there is no socket of ours to count on.
+    this.progress.setCounter(() => manager.session.bytesReceived);
     if (this.log.debugging) {
       manager.session.addListener({
         callback: (root, raw) => this.log.debug(`received ${root[0]} (${Buffer.byteLength(raw)} bytes)`),

@@ -6,8 +6,8 @@
  * | ---: | --- |
  * | 0 | success (a reply with only warnings is a success; the warnings go to stderr) |
  * | 1 | the server answered with `<rpc-error>` (printed with all its fields), or the operation failed otherwise (an unusable reply) |
- * | 2 | usage error: unknown or invalid option, missing argument, unreadable or malformed input file |
- * | 3 | connection error: cannot connect, timeout while connecting, SSH failure, authentication failed, host key unknown / changed / revoked, failed hello, the session closed under us |
+ * | 2 | usage error: unknown or invalid option, missing argument, unreadable or malformed input file or ssh_config file |
+ * | 3 | connection error: cannot connect, timeout while connecting, SSH failure, authentication failed, host key unknown / changed / revoked, a jump host or the proxy command failed, failed hello, the session closed under us (keepalive unanswered …) |
  * | 4 | the server lacks a capability the command needs (nothing was sent) |
  * | 5 | no reply within `--timeout` seconds |
  * | 70 | internal error (a bug: please report it with the `--debug` output) |
@@ -19,13 +19,16 @@ import {
   HelloError,
   MissingCapabilityError,
   NCClientError,
+  ProxyCommandError,
   RPCAbortedError,
   RPCError,
   SessionCloseError,
+  SSHConfigError,
   SSHError,
   SSHUnknownHostError,
   TimeoutExpiredError,
   TransportError,
+  type HopInfo,
   type HostKeyInfo,
   type RPCErrorInfo,
 } from '../index.js';
@@ -53,16 +56,6 @@ export class UsageError extends Error {
   }
 }
 
-/** The TCP connection could not be made (the CLI opens the socket itself, to count bytes). */
-export class ConnectError extends Error {
-  override readonly name = 'ConnectError';
-  readonly code: string | undefined;
-  constructor(message: string, code?: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
-}
-
 /** The operation was interrupted by SIGINT/SIGTERM. */
 export class InterruptedError extends Error {
   override readonly name = 'InterruptedError';
@@ -71,15 +64,23 @@ export class InterruptedError extends Error {
 /** What the error reporter knows about the connection attempt. */
 export interface ErrorContext {
   command: string | undefined;
+  /** The server's host name (after ssh_config's `HostName`) and port. */
   host?: string;
   port?: number;
+  /** The name given, when it is an ssh_config alias for {@link host}. */
+  alias?: string;
+  /** Seconds allowed for connecting, then for each reply. */
   timeout?: number;
   /** The host key the server presented when it was refused (unknown or changed). */
   hostKey?: HostKeyInfo;
   /** The known_hosts line that would accept `hostKey`. */
   knownHostsLine?: string;
-  /** Where `--accept-new` would write. */
+  /** The name the refused key is listed under in known_hosts (`[host]:port`), for `ssh-keygen -R`. */
+  knownHostsName?: string;
+  /** Where `--accept-new` would write; for a changed key, the file listing the old one. */
   knownHostsFile?: string;
+  /** `--accept-new` was given. */
+  acceptNew?: boolean;
   /** Why accepting a new key failed (known_hosts not writable …). */
   acceptFailure?: string;
   debug: boolean;
@@ -92,7 +93,14 @@ export interface Described {
 }
 
 function where(ctx: ErrorContext): string {
-  return ctx.host === undefined ? 'the server' : `${ctx.host}:${ctx.port ?? 830}`;
+  if (ctx.host === undefined) return 'the server';
+  const address = `${ctx.host}:${ctx.port ?? 830}`;
+  return ctx.alias !== undefined && ctx.alias.toLowerCase() !== ctx.host.toLowerCase() ? `${ctx.alias} (${address})` : address;
+}
+
+/** A jump host, as messages name it: `jump host 1 (bastion:22)`. */
+function hopName(hop: HopInfo): string {
+  return `jump host ${hop.index + 1} (${hop.host}:${hop.port})`;
 }
 
 /** Everything one rpc-error says, one field a line (severity, type, tag, app-tag, path, message, info). */
@@ -127,18 +135,23 @@ function hostKeyLines(key: HostKeyInfo): string[] {
 }
 
 function describeHostKey(err: SSHUnknownHostError, ctx: ErrorContext): string {
-  const key = ctx.hostKey;
-  const target = `${where(ctx)}`;
+  const key = err.hostKey ?? ctx.hostKey;
+  const target = err.hop ? hopName(err.hop) : where(ctx);
   const lines: string[] = [];
   if (err.reason === 'unknown') {
-    if (ctx.acceptFailure) {
-      lines.push(`could not accept the host key of ${target}: ${ctx.acceptFailure}`);
+    // Under --accept-new the library refuses an unknown key only when it cannot record it.
+    const acceptFailure = ctx.acceptFailure ?? (ctx.acceptNew ? (/could not write (.*)$/s.exec(err.message)?.[1]?.replace(/^/, 'cannot write ') ?? err.message) : undefined);
+    if (acceptFailure) {
+      lines.push(`could not accept the host key of ${target}: ${acceptFailure}`);
       if (key) lines.push(...hostKeyLines(key));
       return lines.join('\n');
     }
     lines.push(`the host key of ${target} is not known: refusing to connect.`);
     if (key) lines.push(...hostKeyLines(key));
     else lines.push(`  key fingerprint is MD5:${err.fingerprint}`);
+    if (err.message.includes('@cert-authority')) {
+      lines.push('known_hosts trusts this host only through a @cert-authority line: host certificates are not supported, the host\'s own key must be listed.');
+    }
     lines.push('Check the fingerprint with the server\'s administrator. If it is right, either connect once with');
     lines.push(`  --accept-new   (adds the key to ${ctx.knownHostsFile ?? '~/.ssh/known_hosts'})`);
     if (ctx.knownHostsLine) {
@@ -152,7 +165,9 @@ function describeHostKey(err: SSHUnknownHostError, ctx: ErrorContext): string {
     lines.push('Someone could be impersonating the server (man-in-the-middle attack), or its key was replaced.');
     if (key) lines.push('  The server now presents:', ...hostKeyLines(key));
     else lines.push(`  The server now presents a key with fingerprint MD5:${err.fingerprint}`);
-    const name = ctx.port === undefined || ctx.port === 22 ? ctx.host ?? 'HOST' : `[${ctx.host ?? 'HOST'}]:${ctx.port}`;
+    const host = err.hop?.host ?? ctx.host ?? 'HOST';
+    const port = err.hop?.port ?? ctx.port;
+    const name = ctx.knownHostsName ?? (port === undefined || port === 22 ? host : `[${host}]:${port}`);
     lines.push('If you know the key was replaced, remove the old entry and connect again with --accept-new:');
     lines.push(`  ssh-keygen -R '${name}' -f ${ctx.knownHostsFile ?? '~/.ssh/known_hosts'}`);
     lines.push('(--accept-new never accepts a changed key.)');
@@ -172,17 +187,19 @@ function socketCode(err: unknown): string | undefined {
   return undefined;
 }
 
-function connectMessage(code: string | undefined, ctx: ErrorContext, fallback: string): string {
-  const target = where(ctx);
+function connectMessage(code: string | undefined, ctx: ErrorContext, fallback: string, hop?: HopInfo): string {
+  const target = hop ? hopName(hop) : where(ctx);
   switch (code) {
     case 'ECONNREFUSED':
-      return `connection refused by ${target}: is a NETCONF server listening on that port? (NETCONF over SSH is usually port 830)`;
+      return hop
+        ? `connection refused by ${target}: is its SSH server listening on that port?`
+        : `connection refused by ${target}: is a NETCONF server listening on that port? (NETCONF over SSH is usually port 830)`;
     case 'ETIMEDOUT':
     case 'CONNECT_TIMEOUT':
       return `timed out after ${ctx.timeout ?? 30} s connecting to ${target} (no answer: check the address, the port and firewalls; --timeout sets the limit)`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `cannot resolve the host name ${ctx.host ?? ''}: ${fallback}`;
+      return `cannot resolve the host name ${hop ? `${hop.host} of jump host ${hop.index + 1}` : (ctx.host ?? '')}: ${fallback}`;
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return `${target} is unreachable (${code})`;
@@ -229,18 +246,33 @@ function describeWithoutStack(err: unknown, ctx: ErrorContext): Described {
   if (err instanceof TimeoutExpiredError) {
     return { code: ExitCode.TIMEOUT, message: `${what}: no reply from ${where(ctx)} within ${ctx.timeout ?? 30} s (use --timeout SECONDS to wait longer)` };
   }
-  if (err instanceof ConnectError) {
-    return { code: ExitCode.CONNECTION, message: connectMessage(err.code, ctx, err.message) };
-  }
   if (err instanceof SSHUnknownHostError) {
     return { code: ExitCode.CONNECTION, message: describeHostKey(err, ctx) };
   }
   if (err instanceof AuthenticationError) {
     // The library's message names user@host:port and the methods tried, never the password.
+    const message = err.message.replace(/^((?:jump host \d+ \([^)]*\): )?)Authentication failed/, '$1authentication failed');
+    if (err.hop) {
+      return {
+        code: ExitCode.CONNECTION,
+        message: `${message}\nCheck the jump host's user (-J USER@HOST, or User in ssh_config) and keys (the SSH agent, --key, IdentityFile in ssh_config): the password is not offered to jump hosts.`,
+      };
+    }
     return {
       code: ExitCode.CONNECTION,
-      message: `${err.message.replace(/^Authentication failed/, 'authentication failed')}\nCheck the user name (-u) and the password (-p, --password-env, --ask-password, NETCONF_PASSWORD) or key (--key).`,
+      message: `${message}\nCheck the user name (-u) and the password (-p, --password-env, --ask-password, NETCONF_PASSWORD) or key (--key).`,
     };
+  }
+  if (err instanceof ProxyCommandError) {
+    const how = err.signal ? `was killed by ${err.signal}` : `exited with status ${String(err.exitCode)}`;
+    const command = /^Proxy command ("(?:[^"\\]|\\.)*")/.exec(err.message)?.[1];
+    const lines = [`the proxy command ${command ? `${command} ` : ''}${how} before the SSH connection to ${where(ctx)} was made`];
+    const stderr = err.stderr.trim().split('\n').slice(-10);
+    if (stderr.length > 0 && stderr[0] !== '') lines.push('its standard error ended with:', ...stderr.map((line) => `  ${line}`));
+    return { code: ExitCode.CONNECTION, message: lines.join('\n') };
+  }
+  if (err instanceof SSHConfigError) {
+    return { code: ExitCode.USAGE, message: `the ssh_config file: ${err.message}\n(see '${ctx.command ? `netconf ${ctx.command} --help` : 'netconf --help'}')` };
   }
   if (err instanceof HelloError) {
     return { code: ExitCode.CONNECTION, message: `the NETCONF hello with ${where(ctx)} failed: ${err.message}` };
@@ -250,9 +282,15 @@ function describeWithoutStack(err: unknown, ctx: ErrorContext): Described {
   }
   if (err instanceof SSHError) {
     const level = (err.cause as { level?: string } | undefined)?.level;
-    if (level === 'client-timeout') return { code: ExitCode.CONNECTION, message: connectMessage('CONNECT_TIMEOUT', ctx, err.message) };
+    if (level === 'client-timeout') return { code: ExitCode.CONNECTION, message: connectMessage('CONNECT_TIMEOUT', ctx, err.message, err.hop) };
+    // A refused connection, an unknown name …: the socket's error is the cause.
     const code = socketCode(err.cause);
-    if (code) return { code: ExitCode.CONNECTION, message: connectMessage(code, ctx, err.message) };
+    if (code) return { code: ExitCode.CONNECTION, message: connectMessage(code, ctx, (err.cause as Error).message, err.hop) };
+    if (/StrictHostKeyChecking no/.test(err.message) && /allowStrictHostKeyCheckingNo/.test(err.message)) {
+      // The library names its option; the command has a flag for it.
+      const message = err.message.replace(/Pass allowStrictHostKeyCheckingNo: true to honour it.*$/s, 'Add --allow-strict-host-key-checking-no to honour it (or --insecure-accept-any-host-key).');
+      return { code: ExitCode.CONNECTION, message: message.replace(/^ssh_config/, 'the ssh_config file') };
+    }
     return { code: ExitCode.CONNECTION, message: err.message };
   }
   if (err instanceof TransportError) {

@@ -7,6 +7,7 @@
  * @module
  */
 import { readFileSync, realpathSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -135,6 +136,22 @@ interface Invocation {
   args: string[];
 }
 
+/**
+ * The HOST argument: the first argument after the command word, when the command connects and is
+ * given more arguments than it takes (`netconf get-config router1`, `netconf edit-config router1
+ * change.xml`). A host name, an address or an ssh_config alias; `USER@HOST` and `HOST:PORT` are
+ * refused with a hint (-u, --port), so that the rule never guesses.
+ */
+export function hostArgument(command: Command, args: readonly string[]): string | undefined {
+  if (command.hostArgument === false || args.length <= command.args.max) return undefined;
+  const host = args[0] as string;
+  if (host === '' || host.startsWith('-')) throw new UsageError(`'${host}' is not a host name`, command.name);
+  if (host.includes('@')) throw new UsageError(`the HOST argument '${host}' has a user name: give the user with -u USER (HOST is a host name, an address or an ssh_config alias)`, command.name);
+  if (host.includes(':') && isIP(host) !== 6) throw new UsageError(`the HOST argument '${host}' has a port: give the port with --port PORT (HOST is a host name, an address or an ssh_config alias)`, command.name);
+  if (/[\s/,]/.test(host)) throw new UsageError(`the HOST argument '${host}' is not a host name, an address or an ssh_config alias`, command.name);
+  return host;
+}
+
 type Parsed = { kind: 'help'; text: string } | { kind: 'version' } | { kind: 'run'; invocation: Invocation };
 
 /** Parse the command line: help, version, or a command to run. */
@@ -162,7 +179,13 @@ export function parseCommandLine(argv: string[]): Parsed {
     throw new UsageError(positionals.length ? `unexpected argument '${positionals[0] as string}'` : 'no command given');
   }
   if (values['help']) return { kind: 'help', text: commandHelp(command) };
-  const args = positionals.slice(1);
+  let args = positionals.slice(1);
+  const host = hostArgument(command, args);
+  if (host !== undefined) {
+    if (values['host'] !== undefined) throw new UsageError(`the server is given twice: '${host}' and --host ${String(values['host'])}`, command.name);
+    values['host'] = host;
+    args = args.slice(1);
+  }
   if (args.length < command.args.min) {
     throw new UsageError(`${command.name} needs ${command.usage.split(' ')[0] ?? 'an argument'}`, command.name);
   }

@@ -1,9 +1,9 @@
 /**
  * Progress of long transfers, on stderr.
  *
- * The library's public API has no byte counter, so the command opens the TCP connection itself
- * and hands it to `connect()` as `sock` (a public option): the counter is that socket's
- * `bytesRead`, i.e. bytes on the wire (SSH-encrypted, so a little more than the XML).
+ * The counter is the session's `bytesReceived` (`Session.bytesReceived`): the NETCONF bytes
+ * received, after SSH decryption, framing included (so a little more than the XML of the
+ * replies), whether the connection is direct, through jump hosts or through a proxy command.
  *
  * - `auto` (default): on a terminal, an RPC that takes more than {@link DELAY_MS} shows a live
  *   line `⠹ get-config: 12.4 MiB received, 3.1 MiB/s, 4.0 s`, replaced when the reply is in by a
@@ -47,7 +47,7 @@ export interface ProgressStream {
 export class Progress {
   readonly #stream: ProgressStream;
   readonly #mode: ProgressMode;
-  #bytesRead: () => number = () => 0;
+  #bytesReceived: () => number = () => 0;
 
   constructor(stream: ProgressStream, mode: ProgressMode) {
     this.#stream = stream;
@@ -55,8 +55,8 @@ export class Progress {
   }
 
   /** Where to read the received-bytes counter (set once connected). */
-  setCounter(bytesRead: () => number): void {
-    this.#bytesRead = bytesRead;
+  setCounter(bytesReceived: () => number): void {
+    this.#bytesReceived = bytesReceived;
   }
 
   get #live(): boolean {
@@ -71,12 +71,12 @@ export class Progress {
   async track<T>(label: string, work: Promise<T>, size?: (result: T) => number, live = true): Promise<T> {
     if (this.#mode === 'off') return work;
     const start = Date.now();
-    const base = this.#bytesRead();
+    const base = this.#bytesReceived();
     let frame = 0;
     let shown = false;
     const draw = (): void => {
       const ms = Date.now() - start;
-      const bytes = this.#bytesRead() - base;
+      const bytes = this.#bytesReceived() - base;
       shown = true;
       this.#stream.write(`\r\x1b[K${FRAMES[frame++ % FRAMES.length]} ${label}: ${formatBytes(bytes)} received, ${formatRate(bytes, ms)}, ${(ms / 1000).toFixed(1)} s`);
     };
@@ -90,7 +90,7 @@ export class Progress {
       const ms = Date.now() - start;
       if (shown) this.#stream.write('\r\x1b[K');
       if (this.#mode === 'on' || (this.#live && ms >= 1000)) {
-        const bytes = this.#bytesRead() - base;
+        const bytes = this.#bytesReceived() - base;
         const reply = size ? `, reply ${formatBytes(size(result))}` : '';
         this.#stream.write(`${label}: ${formatBytes(bytes)} received in ${(ms / 1000).toFixed(1)} s (${formatRate(bytes, ms)})${reply}\n`);
       }
@@ -107,7 +107,7 @@ export class Progress {
   /** A counter line for multi-step work (`get-schema --all`): `label 3/40, 120 KiB received`, live terminals only. */
   step(label: string, done: number, total: number): void {
     if (!this.#live) return;
-    this.#stream.write(`\r\x1b[K${label} ${done}/${total}, ${formatBytes(this.#bytesRead())} received`);
+    this.#stream.write(`\r\x1b[K${label} ${done}/${total}, ${formatBytes(this.#bytesReceived())} received`);
     if (done === total) this.#stream.write('\r\x1b[K');
   }
 }

@@ -10,7 +10,8 @@ import { appendKnownHost, knownHostsLine, type KnownHosts } from './known-hosts.
 /**
  * Decides whether to trust a host key that no known_hosts entry lists.
  *
- * @param host - the host name as given to `connect()` (a jump host's name for a jump host)
+ * @param host - the name the key is looked up under in known_hosts: the host connected to (after
+ *   ssh_config's `HostName`; a jump host's for a jump host), or its `HostKeyAlias`
  * @param fingerprint - MD5 fingerprint of the key, colon-delimited hex (`4b:69:6c:…`), the form
  *   `ssh-keygen -l -E md5` prints after `MD5:`
  * @param key - the key's type, its SHA256 fingerprint in OpenSSH's form and the raw key
@@ -43,8 +44,8 @@ export interface HostKeyPolicy {
   /** The name and port looked up in known_hosts (`HostKeyAlias`: the alias, port 22). */
   lookup: { host: string; port: number };
   strict: 'yes' | 'accept-new';
-  /** Where `accept-new` writes. */
-  acceptNewFile: string;
+  /** Where `accept-new` writes; undefined (`UserKnownHostsFile none`): the key is accepted for this connection only. */
+  acceptNewFile: string | undefined;
   unknownHostCb: UnknownHostCallback;
 }
 
@@ -87,14 +88,18 @@ export function hostVerifier(
       return verify(false);
     }
     if (policy.strict === 'accept-new') {
-      try {
-        appendKnownHost(policy.acceptNewFile, knownHostsLine(lookup.host, lookup.port, info));
-      } catch (err) {
-        reject(info, 'unknown', `Unknown host key for ${where} (${info.type} ${info.sha256}): StrictHostKeyChecking accept-new could not write ${policy.acceptNewFile}: ${(err as Error).message}`);
-        return verify(false);
+      const file = policy.acceptNewFile;
+      const line = knownHostsLine(lookup.host, lookup.port, info);
+      if (file !== undefined) {
+        try {
+          appendKnownHost(file, line);
+        } catch (err) {
+          reject(info, 'unknown', `Unknown host key for ${where} (${info.type} ${info.sha256}): StrictHostKeyChecking accept-new could not write ${file}: ${(err as Error).message}`);
+          return verify(false);
+        }
       }
-      policy.knownHosts.add(knownHostsLine(lookup.host, lookup.port, info), policy.acceptNewFile);
-      note(`accepted the new ${info.type} host key of ${where} (${info.sha256}), added to ${policy.acceptNewFile}`);
+      policy.knownHosts.add(line, file ?? '<accept-new>');
+      note(`accepted the new ${info.type} host key of ${where} (${info.sha256}), ${file === undefined ? 'for this connection only (no known_hosts file to add it to)' : `added to ${file}`}`);
       return verify(true);
     }
     const certOnly = policy.knownHosts.certAuthorityFor(lookup.host, lookup.port);
@@ -102,7 +107,7 @@ export function hostVerifier(
       ? `Host key for ${where} (${info.type} ${info.sha256}) is trusted only through a @cert-authority line in known_hosts: host certificates are not supported (the ssh2 library cannot verify them); add the host's own key to known_hosts to connect`
       : undefined;
     Promise.resolve()
-      .then(() => policy.unknownHostCb(host, info.md5, info))
+      .then(() => policy.unknownHostCb(lookup.host, info.md5, info))
       .then(
         (accepted) => {
           if (accepted !== true) reject(info, 'unknown', unknownMessage);

@@ -4,14 +4,13 @@
  * to `connect()` beat the file; the file's values are those `ssh -G` shows.
  * @module
  */
-import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { SSHError } from './errors.js';
 import { defaultUnknownHostCb, type StrictHostKeyChecking } from './host-key-policy.js';
 import { defaultKnownHostsFiles, KnownHosts } from './known-hosts.js';
 import { expandProxyTokens } from './proxy-command.js';
-import { parseJumpSpec, resolveSSHConfig, type ResolvedSSHConfig } from './ssh-config.js';
+import { parseJumpSpec, resolveSSHConfig, type ResolvedSSHConfig, type SSHConfigLookupOptions } from './ssh-config.js';
 import type { SSHEndpoint } from './ssh-connection.js';
 import { NETCONF_SSH_PORT, type JumpHostOptions, type SSHConnectOptions, type SSHHostOptions } from './ssh-options.js';
 
@@ -68,26 +67,26 @@ export function planRoute(options: SSHConnectOptions, state: KnownHostsState, no
   const { host } = options;
   if (typeof host !== 'string' || host.length === 0) throw new TypeError('connect() needs a host');
   const localUser = userInfo().username;
-  const configFile = options.sshConfig === false ? undefined : (options.sshConfig ?? defaultConfigFile());
-  if (options.sshConfig !== undefined && options.sshConfig !== false && !existsSync(options.sshConfig)) {
-    throw new TypeError(`sshConfig: no such file ${options.sshConfig}`);
-  }
   const lookup = (alias: string, user: string | undefined, port: number | undefined): ResolvedSSHConfig | undefined => {
-    if (configFile === undefined) return undefined;
-    const lookupOptions: { file: string; user?: string; port?: number } = { file: configFile };
+    if (options.sshConfig === false) return undefined;
+    const lookupOptions: SSHConfigLookupOptions = {};
+    // without a file: ~/.ssh/config when it exists, checked as ssh checks it
+    if (options.sshConfig !== undefined) lookupOptions.file = options.sshConfig;
     if (user !== undefined) lookupOptions.user = user;
     if (port !== undefined) lookupOptions.port = port;
     const resolved = resolveSSHConfig(alias, lookupOptions);
+    const source = `ssh_config ${resolved.files.join(', ')}`;
     const used = describeConfig(resolved);
-    if (used) note(`ssh_config ${configFile} for ${alias}: ${used}`);
-    if (resolved.unsupported.length > 0) note(`ssh_config ${configFile} for ${alias}: not supported, ignored: ${resolved.unsupported.join(', ')}`);
+    if (used) note(`${source} for ${alias}: ${used}`);
+    if (resolved.unsupported.length > 0) note(`${source} for ${alias}: not supported, ignored: ${resolved.unsupported.join(', ')}`);
     return resolved;
   };
 
   const callerKnownHosts = list(options.knownHostsFile);
-  const knownHostsFor = (config: ResolvedSSHConfig | undefined): { knownHosts: KnownHosts; first: string } => {
-    const own = config?.userKnownHostsFiles;
-    const first = callerKnownHosts[0] ?? own?.[0] ?? defaultKnownHostsFiles()[0] ?? join(homedir(), '.ssh', 'known_hosts');
+  const knownHostsFor = (config: ResolvedSSHConfig | undefined): { knownHosts: KnownHosts; first: string | undefined } => {
+    // `UserKnownHostsFile none`: no file of the user's (the caller's still count)
+    const own = config?.userKnownHostsFiles?.filter((file) => file !== 'none');
+    const first = callerKnownHosts[0] ?? (own ? own[0] : (defaultKnownHostsFiles()[0] ?? join(homedir(), '.ssh', 'known_hosts')));
     if (state.loadedByCaller || own === undefined) return { knownHosts: state.knownHosts, first };
     const knownHosts = new KnownHosts();
     for (const file of callerKnownHosts) knownHosts.loadSync(file);
@@ -106,7 +105,7 @@ export function planRoute(options: SSHConnectOptions, state: KnownHostsState, no
     if (fromFile === 'no') {
       if (options.allowStrictHostKeyCheckingNo === true) return 'no';
       throw new SSHError(
-        `ssh_config ${configFile ?? ''} sets StrictHostKeyChecking no for ${alias}: netconfkit does not turn host-key verification off because a config file says so. ` +
+        `ssh_config ${config?.files.join(', ') ?? ''} sets StrictHostKeyChecking no for ${alias}: netconfkit does not turn host-key verification off because a config file says so. ` +
           'Pass allowStrictHostKeyCheckingNo: true to honour it (CLI: --allow-strict-host-key-checking-no), or hostkeyVerify: false.',
       );
     }
@@ -224,11 +223,6 @@ function jumpList(spec: string | readonly JumpHostOptions[]): { alias: string; g
     if (user !== undefined) given.username = user;
     return { alias: host, given };
   });
-}
-
-function defaultConfigFile(): string | undefined {
-  const file = join(homedir(), '.ssh', 'config');
-  return existsSync(file) ? file : undefined;
 }
 
 /** The keywords of a resolved entry that matter, for the log (no secrets live in ssh_config). */

@@ -7,9 +7,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { MissingCapabilityError, parseXml, RPCReply, SSHUnknownHostError, TimeoutExpiredError, type HostKeyInfo } from '../../src/index.js';
+import { appendKnownHost, AuthenticationError, knownHostsLine, MissingCapabilityError, parseXml, ProxyCommandError, RPCReply, SSHError, SSHUnknownHostError, TimeoutExpiredError, type HostKeyInfo } from '../../src/index.js';
+import { connectionSettings } from '../../src/cli/connection.js';
 import { describeError, ExitCode, formatRpcError, UsageError } from '../../src/cli/errors.js';
-import { appendKnownHost, knownHostsLine } from '../../src/cli/host-keys.js';
+import { acceptNewTarget, fileListing } from '../../src/cli/host-keys.js';
 import { xpathPrefixes } from '../../src/cli/input.js';
 import { locateCommand, parseCommandLine } from '../../src/cli/main.js';
 import { jsonText, MAX_INDENT_LEVELS } from '../../src/cli/json-text.js';
@@ -239,6 +240,37 @@ describe('error messages', () => {
     assert.equal(debug.code, ExitCode.INTERNAL);
     assert.match(debug.message, /--debug: Error: boom\n\s+at /);
   });
+
+  it('names an ssh_config alias with its address, and a jump host by its position', () => {
+    const ctx = { command: 'get', host: '10.0.0.1', port: 2830, alias: 'router1', timeout: 7, debug: false };
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:2830'), { code: 'ECONNREFUSED', level: 'client-socket' });
+    assert.equal(describeError(new SSHError('Could not connect to 10.0.0.1:2830: connect ECONNREFUSED', { cause: refused }), ctx).message, 'connection refused by router1 (10.0.0.1:2830): is a NETCONF server listening on that port? (NETCONF over SSH is usually port 830)');
+    const hop = { index: 1, host: 'core-gw', port: 22 };
+    const hopRefused = describeError(new SSHError('jump host 2 (me@core-gw:22): Could not connect to core-gw:22: connect ECONNREFUSED', { cause: refused, hop }), ctx);
+    assert.deepEqual(hopRefused, { code: ExitCode.CONNECTION, message: 'connection refused by jump host 2 (core-gw:22): is its SSH server listening on that port?' });
+    const timeout = Object.assign(new Error('Timed out while waiting for handshake'), { level: 'client-timeout' });
+    assert.match(describeError(new SSHError('x', { cause: timeout, hop }), ctx).message, /^timed out after 7 s connecting to jump host 2 \(core-gw:22\)/);
+    const auth = describeError(new AuthenticationError('jump host 2 (me@core-gw:22): Authentication failed for me@core-gw:22 (tried: agent)', { hop }), ctx);
+    assert.equal(auth.code, ExitCode.CONNECTION);
+    assert.match(auth.message, /^jump host 2 \(me@core-gw:22\): authentication failed for me@core-gw:22 \(tried: agent\)\nCheck the jump host's user/);
+    assert.match(auth.message, /the password is not offered to jump hosts/);
+    const key: HostKeyInfo = { type: 'ssh-ed25519', md5: 'aa:bb', sha256: 'SHA256:xyz', key: Buffer.from('k') };
+    const unknown = describeError(new SSHUnknownHostError('core-gw', 'aa:bb', 'unknown', undefined, key, { hop, port: 22 }), { ...ctx, knownHostsLine: 'core-gw ssh-ed25519 aw==' });
+    assert.match(unknown.message, /^the host key of jump host 2 \(core-gw:22\) is not known: refusing to connect\.\n {2}ssh-ed25519 key fingerprint is SHA256:xyz\n/);
+    const changed = describeError(new SSHUnknownHostError('core-gw', 'aa:bb', 'changed', undefined, key, { hop, port: 22 }), { ...ctx, knownHostsName: 'core-gw', knownHostsFile: '/kh' });
+    assert.match(changed.message, /^WARNING: the host key of jump host 2 \(core-gw:22\) has CHANGED/);
+    assert.match(changed.message, /ssh-keygen -R 'core-gw' -f \/kh/);
+    const acceptFailed = describeError(
+      new SSHUnknownHostError('10.0.0.1', 'aa:bb', 'unknown', 'Unknown host key for 10.0.0.1:2830 (ssh-ed25519 SHA256:xyz): StrictHostKeyChecking accept-new could not write /ro/known_hosts: EACCES: permission denied', key),
+      { ...ctx, acceptNew: true },
+    );
+    assert.match(acceptFailed.message, /^could not accept the host key of router1 \(10\.0\.0\.1:2830\): cannot write \/ro\/known_hosts: EACCES: permission denied\n/);
+    const proxy = describeError(new ProxyCommandError('Proxy command "nc %h %p" exited with status 1: nc: no route', 1, null, 'warming up\nnc: no route\n'), ctx);
+    assert.deepEqual(proxy, {
+      code: ExitCode.CONNECTION,
+      message: 'the proxy command "nc %h %p" exited with status 1 before the SSH connection to router1 (10.0.0.1:2830) was made\nits standard error ended with:\n  warming up\n  nc: no route',
+    });
+  });
 });
 
 describe('arguments', () => {
@@ -260,8 +292,25 @@ describe('arguments', () => {
     assert.deepEqual(parseCommandLine(['--version']), { kind: 'version' });
   });
 
+  it('takes a leading HOST argument only when the command is given one argument more than it takes', () => {
+    const run = (argv: string[]): { host: unknown; args: string[] } => {
+      const p = parseCommandLine(argv);
+      assert.equal(p.kind, 'run');
+      return p.kind === 'run' ? { host: p.invocation.values['host'], args: p.invocation.args } : { host: undefined, args: [] };
+    };
+    assert.deepEqual(run(['get-config', 'router1', '--source', 'candidate']), { host: 'router1', args: [] });
+    assert.deepEqual(run(['-J', 'bastion', 'hello', 'router1']), { host: 'router1', args: [] });
+    assert.deepEqual(run(['edit-config', 'router1', 'change.xml']), { host: 'router1', args: ['change.xml'] });
+    assert.deepEqual(run(['edit-config', 'change.xml', '--host', 'h']), { host: 'h', args: ['change.xml'] });
+    assert.deepEqual(run(['get-schema', 'ietf-interfaces']), { host: undefined, args: ['ietf-interfaces'] });
+    assert.deepEqual(run(['get-schema', 'router1', 'ietf-interfaces']), { host: 'router1', args: ['ietf-interfaces'] });
+    assert.deepEqual(run(['kill-session', 'router1', '42']), { host: 'router1', args: ['42'] });
+    assert.deepEqual(run(['hello', '2001:db8::1']), { host: '2001:db8::1', args: [] });
+    assert.deepEqual(run(['hello', '10.0.0.1']), { host: '10.0.0.1', args: [] });
+  });
+
   it('turns every mistake into a UsageError', () => {
-    for (const argv of [[], ['nope'], ['get', '--nope'], ['get', '--host'], ['edit-config'], ['kill-session', '1', '2'], ['get', '--raw', '--json'], ['hello', '--version']]) {
+    for (const argv of [[], ['nope'], ['get', '--nope'], ['get', '--host'], ['edit-config'], ['kill-session', '1', '2', '3'], ['get', '--raw', '--json'], ['hello', '--version'], ['hello', 'a', 'b'], ['serve', 'x'], ['get', 'me@r1'], ['get', 'r1:830'], ['get', 'r1', '--host', 'r2']]) {
       assert.throws(() => parseCommandLine(argv), UsageError, JSON.stringify(argv));
     }
   });
@@ -271,7 +320,63 @@ describe('arguments', () => {
   });
 });
 
+describe('connection settings', () => {
+  let dir = '';
+  const settings = (values: Record<string, string | boolean | string[]>, env: NodeJS.ProcessEnv = {}) => connectionSettings(values, { HOME: dir, ...env }, 'hello');
+
+  it('the port and the user: command line, then the ssh_config entry, then NETCONF_PORT / NETCONF_USER, then the library', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'netconf-cli-settings-'));
+    try {
+      const file = join(dir, 'ssh_config');
+      await writeFile(file, 'Host router1\n  HostName 10.1.1.1\n  Port 2830\n  User ops\n  UserKnownHostsFile /etc/netconf/known_hosts\n\nHost bare\n  HostName 10.2.2.2\n');
+      const env = { NETCONF_PORT: '8830', NETCONF_USER: 'envuser' };
+      const alias = settings({ host: 'router1', 'ssh-config': file }, env);
+      assert.equal(alias.port, undefined, 'left to the file');
+      assert.equal(alias.username, undefined, 'left to the file');
+      assert.deepEqual(alias.target, { hostName: '10.1.1.1', port: 2830, user: 'ops' });
+      assert.equal(acceptNewTarget([], alias.config), '/etc/netconf/known_hosts');
+      assert.equal(acceptNewTarget(['/mine'], alias.config), '/mine');
+      const given = settings({ host: 'router1', 'ssh-config': file, port: '22', user: 'me' }, env);
+      assert.equal(given.port, 22);
+      assert.equal(given.username, 'me');
+      assert.deepEqual(given.target, { hostName: '10.1.1.1', port: 22, user: 'me' });
+      const bare = settings({ host: 'bare', 'ssh-config': file }, env);
+      assert.equal(bare.port, 8830, 'the file has no Port: NETCONF_PORT');
+      assert.equal(bare.username, 'envuser');
+      assert.deepEqual(bare.target, { hostName: '10.2.2.2', port: 8830, user: 'envuser' });
+      const nothing = settings({ host: 'router1', 'ssh-config': 'none' });
+      assert.equal(nothing.sshConfig, false);
+      assert.equal(nothing.port, undefined, 'the library defaults to 830');
+      assert.deepEqual(nothing.target, { hostName: 'router1', port: 830, user: undefined });
+      assert.throws(() => settings({ host: 'bare', 'ssh-config': file }, { NETCONF_PORT: 'x' }), /NETCONF_PORT must be a TCP port number/);
+      const options = settings({ host: 'h', jump: 'me@b1:2222,b2', keepalive: '15', 'identities-only': true, 'allow-strict-host-key-checking-no': true, 'ssh-config': 'none' });
+      assert.equal(options.jump, 'me@b1:2222,b2');
+      assert.equal(options.keepalive, 15);
+      assert.equal(options.identitiesOnly, true);
+      assert.equal(options.allowStrictHostKeyCheckingNo, true);
+      assert.equal(settings({ host: 'h', keepalive: '0', 'ssh-config': 'none' }).keepalive, 0);
+      assert.equal(settings({ host: 'h', jump: '[::1]:2222,none-such', 'ssh-config': 'none' }).jump, '[::1]:2222,none-such');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('known_hosts and progress', () => {
+  it('finds the file listing a host (for ssh-keygen -R)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'netconf-cli-kh-'));
+    try {
+      const a = join(dir, 'a');
+      const b = join(dir, 'b');
+      await writeFile(a, '[other]:830 ssh-ed25519 AAAA\n');
+      await writeFile(b, '# comment\nfoo,[Router1]:830 ssh-ed25519 AAAA\n');
+      assert.equal(fileListing('router1', 830, [join(dir, 'missing'), a, b]), b);
+      assert.equal(fileListing('router1', 22, [a, b]), undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes OpenSSH lines: [host]:port, plain host for port 22, on a new line', async () => {
     const key: HostKeyInfo = { type: 'ssh-ed25519', md5: '', sha256: '', key: Buffer.from('key-bytes') };
     assert.equal(knownHostsLine('10.0.0.1', 830, key), `[10.0.0.1]:830 ssh-ed25519 ${Buffer.from('key-bytes').toString('base64')}`);

@@ -46,9 +46,9 @@ describe('help and version', { concurrency: true }, () => {
     const r = await runCli(['--help'], { env: cleanEnv(home) });
     assert.equal(r.code, 0);
     assert.equal(r.stderr, '');
-    assert.match(r.stdout, /^netconf - a NETCONF \(RFC 6241\) client over SSH\n\nUsage: netconf <command> \[options\]/);
+    assert.match(r.stdout, /^netconf - a NETCONF \(RFC 6241\) client over SSH\n\nUsage: netconf <command> \[HOST\] \[arguments\] \[options\]/);
     for (const c of COMMANDS) assert.match(r.stdout, new RegExp(`^  ${c} +\\S`, 'm'), c);
-    for (const o of ['--host HOST', '--port PORT', '-u, --user USER', '-p, --password PASSWORD', '--password-env VAR', '--ask-password', '--key FILE', '--known-hosts FILE', '--accept-new', '--insecure-accept-any-host-key', '--timeout SECONDS', '--framing MODE', '--raw', '--json', '--debug', '-V, --version']) {
+    for (const o of ['--host HOST', '--port PORT', '-u, --user USER', '-p, --password PASSWORD', '--password-env VAR', '--ask-password', '--key FILE', '--known-hosts FILE', '--accept-new', '--insecure-accept-any-host-key', '--timeout SECONDS', '--framing MODE', '--raw', '--json', '--debug', '-V, --version', '-F, --ssh-config FILE', '-J, --jump HOPS', '--proxy-command CMD', '--keepalive SECONDS', '--allow-strict-host-key-checking-no', '--identities-only']) {
       assert.ok(r.stdout.includes(o), o);
     }
     assert.match(r.stdout, /Exit status:\n  0 +success/);
@@ -59,7 +59,8 @@ describe('help and version', { concurrency: true }, () => {
   it('netconf get-config --help shows the usage and the options of the command', async () => {
     const r = await runCli(['get-config', '--help'], { env: cleanEnv(home) });
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /^Usage: netconf get-config \[--source running\|candidate\|startup\]/);
+    assert.match(r.stdout, /^Usage: netconf get-config \[HOST\] \[--source running\|candidate\|startup\]/);
+    assert.match(r.stdout, /'netconf get-config router1'/);
     for (const o of ['--source DATASTORE', '--filter XML', '--filter-file FILE', '--xpath EXPR', '--ns PREFIX=URI']) assert.ok(r.stdout.includes(o), o);
     assert.match(r.stdout, /see 'netconf --help'/);
   });
@@ -110,10 +111,27 @@ describe('usage errors exit with 2 and a hint', { concurrency: true }, () => {
     [['commit', '--confirm-timeout', '60', '--host', 'h'], /--confirm-timeout needs --confirmed/],
     [['commit', '--confirmed', '--host', 'h'], /--confirmed needs --persist ID .*rolled back when its session ends/],
     [['kill-session', 'abc', '--host', 'h'], /SESSION-ID must be a positive integer, got 'abc'/],
-    [['kill-session', '1', '2'], /too many arguments for kill-session: '2'/],
+    [['kill-session', '1', '2', '3'], /too many arguments for kill-session: '3'/],
+    [['serve', 'x'], /too many arguments for serve: 'x'/],
+    [['get-schema', 'router1', '--all', '--output', 'yang'], /give a module NAME or --all, not both \(with --all, name the server with --host: 'netconf get-schema --all --output DIR --host router1'\)/],
+    [['hello', 'router1', '--host', 'h'], /the server is given twice: 'router1' and --host h/],
+    [['get-config', 'admin@router1'], /the HOST argument 'admin@router1' has a user name: give the user with -u USER/],
+    [['get-config', 'router1:2830'], /the HOST argument 'router1:2830' has a port: give the port with --port PORT/],
+    [['edit-config', './a.xml', './b.xml'], /the HOST argument '\.\/a\.xml' is not a host name/],
+    [['hello', '--host', 'h', '--keepalive', 'often'], /--keepalive must be a number of seconds \(0 for none\), got 'often'/],
+    [['hello', '--host', 'h', '--keepalive=-5'], /--keepalive must be a number of seconds/],
+    [['hello', '--host', 'h', '-J', 'bastion,,core'], /-J\/--jump must be \[USER@\]HOST\[:PORT\] hops separated by commas, or none: Invalid ProxyJump "bastion,,core": cannot parse ""/],
+    [['hello', '--host', 'h', '--jump='], /-J\/--jump must be .*: Invalid ProxyJump ""/],
+    [['hello', '--host', 'h', '-J', 'me@bastion:99999'], /Invalid ProxyJump "me@bastion:99999": cannot parse "me@bastion:99999"/],
+    [['hello', '--host', 'h', '-J', '@bastion'], /Invalid ProxyJump "@bastion"/],
+    [['hello', '--host', 'h', '-J', 'me@:22'], /Invalid ProxyJump "me@:22"/],
+    [['hello', '--host', 'h', '-J', 'bastion', '--proxy-command', 'nc %h %p'], /-J\/--jump and --proxy-command cannot be used together/],
+    [['hello', '--host', 'h', '--proxy-command', ' '], /--proxy-command needs a command \(or none\)/],
+    [['hello', '--host', 'h', '-F', '/nonexistent/ssh_config'], /-F\/--ssh-config \/nonexistent\/ssh_config: cannot read it \(ENOENT\)/],
+    [['hello', '--host', 'h', '--ssh-config='], /-F\/--ssh-config needs a file name \(or none\)/],
     [['get-schema', '--all'], /--all needs --output DIR/],
     [['get-schema', '../etc/passwd', '--host', 'h'], /is not a YANG module name/],
-    [['hello'], /no server given: use --host HOST \(or set NETCONF_HOST\)/],
+    [['hello'], /no server given: use --host HOST or a HOST argument \(or set NETCONF_HOST\)/],
     [['hello', '--host', 'h', '--port', '99999'], /--port must be a TCP port number/],
     [['hello', '--host', 'h', '--timeout', '-1'], /option --timeout needs a value \(for a value that starts with '-', write --timeout=VALUE\)/],
     [['hello', '--host', 'h', '--timeout=0'], /--timeout must be a positive number of seconds, got '0'/],
@@ -172,7 +190,8 @@ describe('connection failures exit with 3', () => {
     const r = await runCli(['hello', '--host', '127.0.0.1', '--port', String(port), '--debug'], { env: cleanEnv(home) });
     assert.equal(r.code, 3);
     assert.match(r.stderr, /debug: connecting to 127\.0\.0\.1/);
-    assert.match(r.stderr, /--debug: ConnectError: .*\n\s+at /);
+    assert.match(r.stderr, /--debug: SSHError: .*\n\s+at /);
+    assert.match(r.stderr, /caused by: Error: connect ECONNREFUSED/);
   });
 });
 

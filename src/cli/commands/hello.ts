@@ -6,7 +6,8 @@ export const hello: Command = {
   usage: '',
   description: `Connects, prints what the server said in its <hello> (session-id and capabilities)
 and the framing negotiated, and closes. With --json: {"host", "port", "session-id",
-"framing", "capabilities": [...]}. (--raw is not available: the library does not keep
+"framing", "capabilities": [...]} ("host" as given, e.g. an ssh_config alias; "port"
+the port connected to). (--raw is not available: the library does not keep
 the server's <hello> as received.)`,
   options: {},
   args: { min: 0, max: 0 },
@@ -15,7 +16,7 @@ the server's <hello> as received.)`,
     const m = await ctx.connect();
     const caps = m.serverCapabilities.toArray();
     if (ctx.out.mode === 'json') {
-      ctx.out.json({ host: ctx.settings.host, port: ctx.settings.port, 'session-id': m.sessionId, framing: m.session.framing, capabilities: caps });
+      ctx.out.json({ host: ctx.settings.host, port: ctx.settings.target.port, 'session-id': m.sessionId, framing: m.session.framing, capabilities: caps });
       return;
     }
     const lines = [

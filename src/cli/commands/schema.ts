@@ -67,7 +67,7 @@ a module that fails is reported and the others are still fetched (exit status 1)
     const dir = ctx.string('output');
     const version = ctx.string('version');
     const format = ctx.string('format');
-    if (all && name !== undefined) throw ctx.usage('give a module NAME or --all, not both');
+    if (all && name !== undefined) throw ctx.usage(`give a module NAME or --all, not both (with --all, name the server with --host: 'netconf get-schema --all --output DIR --host ${name}')`);
     if (!all && name === undefined) throw ctx.usage('get-schema needs a module NAME (or --all --output DIR)');
     if (all && dir === undefined) throw ctx.usage('--all needs --output DIR');
     if (all && version !== undefined) throw ctx.usage('--version applies to one module NAME');

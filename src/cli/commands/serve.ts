@@ -27,6 +27,7 @@ runs until SIGINT or SIGTERM.`,
     'write-known-hosts': { type: 'string', value: 'FILE', help: 'write the known_hosts line trusting this server to FILE' },
   },
   args: { min: 0, max: 0 },
+  hostArgument: false,
   async run(ctx) {
     const port = Number(ctx.string('port') ?? 8830);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw ctx.usage(`--port must be 0 to 65535, got ${ctx.string('port')}`);
