@@ -124,3 +124,33 @@ prepare_privsep_dir() { # sshd's privilege separation directory (Debian: /run/ss
   "${SUDO[@]}" mkdir -p /run/sshd
   "${SUDO[@]}" chmod 755 /run/sshd
 }
+
+sshd_base_config() { # DIR PORT USER MAX_AUTH_TRIES USE_PAM -> the sshd_config lines both servers share
+  cat <<EOF
+Port $2
+ListenAddress 127.0.0.1
+HostKey $1/ssh_host_ed25519_key
+HostKey $1/ssh_host_ecdsa_key
+HostKey $1/ssh_host_rsa_key
+PidFile $1/sshd.pid
+AuthorizedKeysFile $1/authorized_keys
+StrictModes no
+PasswordAuthentication yes
+PermitEmptyPasswords no
+PubkeyAuthentication yes
+KbdInteractiveAuthentication no
+UsePAM $5
+PermitRootLogin no
+AllowUsers $3
+MaxStartups 2000:30:2000
+MaxSessions 100
+MaxAuthTries $4
+LoginGraceTime 30
+UseDNS no
+PrintMotd no
+PrintLastLog no
+X11Forwarding no
+AllowAgentForwarding no
+LogLevel VERBOSE
+EOF
+}

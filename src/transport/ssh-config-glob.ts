@@ -5,7 +5,7 @@
  * `~` is expanded by the caller.
  * @module
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Whether a path component holds an unquoted wildcard. */
@@ -78,15 +78,6 @@ function bracketEnd(component: string, start: number): number {
   return -1;
 }
 
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function entries(dir: string): string[] {
   try {
     return readdirSync(dir);
@@ -120,5 +111,5 @@ export function globPaths(pattern: string): string[] {
     }
     paths = next;
   }
-  return paths.filter(exists).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return paths.filter((path) => existsSync(path)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

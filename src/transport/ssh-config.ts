@@ -14,7 +14,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir, hostname as localHostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { canonicalAddress, isAddress } from './ssh-config-address.js';
@@ -518,15 +518,6 @@ function defaultLocalUser(): string {
   }
 }
 
-function exists(path: string): boolean {
-  try {
-    statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Resolve the OpenSSH client configuration for `host` as `ssh -G [-F file] [-l user] [-p port]
  * host` does (OpenSSH 9.2), for the keywords of {@link ResolvedSSHConfig}.
@@ -571,7 +562,7 @@ export function resolveSSHConfig(host: string, options: SSHConfigLookupOptions =
   const kind: FileKind = file === undefined ? 'default' : 'given';
   if (file === undefined) {
     const userConfig = join(home, '.ssh', 'config');
-    if (exists(userConfig)) file = userConfig;
+    if (existsSync(userConfig)) file = userConfig;
   }
   if (file !== undefined && !r.readFile(file, kind, 0, false, { active: true }, '') && kind === 'given') {
     throw new SSHConfigError(`Can't open user config file ${file}: No such file or directory`);
