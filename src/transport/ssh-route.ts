@@ -67,14 +67,16 @@ export function planRoute(options: SSHConnectOptions, state: KnownHostsState, no
   const { host } = options;
   if (typeof host !== 'string' || host.length === 0) throw new TypeError('connect() needs a host');
   const localUser = userInfo().username;
-  const lookup = (alias: string, user: string | undefined, port: number | undefined): ResolvedSSHConfig | undefined => {
+  /** The file's entry for `alias`; `%p` in its values is the port connected to (830 for the server when nothing says otherwise, not ssh's 22). */
+  const lookup = (alias: string, user: string | undefined, port: number | undefined, defaultPort: number): ResolvedSSHConfig | undefined => {
     if (options.sshConfig === false) return undefined;
     const lookupOptions: SSHConfigLookupOptions = {};
     // without a file: ~/.ssh/config when it exists, checked as ssh checks it
     if (options.sshConfig !== undefined) lookupOptions.file = options.sshConfig;
     if (user !== undefined) lookupOptions.user = user;
     if (port !== undefined) lookupOptions.port = port;
-    const resolved = resolveSSHConfig(alias, lookupOptions);
+    let resolved = resolveSSHConfig(alias, lookupOptions);
+    if (resolved.port === undefined && defaultPort !== 22) resolved = resolveSSHConfig(alias, { ...lookupOptions, port: defaultPort });
     const source = `ssh_config ${resolved.files.join(', ')}`;
     const used = describeConfig(resolved);
     if (used) note(`${source} for ${alias}: ${used}`);
@@ -172,7 +174,7 @@ export function planRoute(options: SSHConnectOptions, state: KnownHostsState, no
   };
 
   // The NETCONF server.
-  const targetConfig = lookup(host, options.username, options.port);
+  const targetConfig = lookup(host, options.username, options.port, NETCONF_SSH_PORT);
   const target = endpoint(host, options, targetConfig, undefined);
 
   // How to reach it: the caller's sock / proxyCommand / proxyJump, else the file's.
@@ -197,7 +199,7 @@ export function planRoute(options: SSHConnectOptions, state: KnownHostsState, no
   // (it is reached the way `ssh` would reach it); the later ones are reached through the chain.
   const planned: { alias: string; given: JumpHostOptions; config: ResolvedSSHConfig | undefined }[] = [];
   while (jumps.length > 0) {
-    const resolved = jumps.map(({ alias, given }) => ({ alias, given, config: lookup(alias, given.username, given.port) }));
+    const resolved = jumps.map(({ alias, given }) => ({ alias, given, config: lookup(alias, given.username, given.port, 22) }));
     planned.unshift(...resolved);
     if (planned.length > MAX_HOPS) throw new SSHError(`More than ${MAX_HOPS} jump hosts (is there a ProxyJump loop in the ssh_config file?)`);
     const firstConfig = resolved[0]?.config;

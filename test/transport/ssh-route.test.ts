@@ -125,7 +125,7 @@ describe('planRoute', () => {
     const cmd = plan({ host: 'router1', proxyCommand: 'ssh -W %h:%p -l %r gw # %n %%' }).route;
     assert.equal(cmd.proxyCommand, 'ssh -W 10.0.0.1:2830 -l netconf gw # router1 %');
     assert.equal(cmd.hops.length, 0);
-    assert.equal(plan({ host: 'viacmd' }).route.proxyCommand, 'nc 10.0.0.5 22', 'the file\'s %p is 22 when no port is set, as in ssh');
+    assert.equal(plan({ host: 'viacmd' }).route.proxyCommand, 'nc 10.0.0.5 830', 'the file\'s %p is the port connected to: 830 when nothing sets one');
     assert.equal(plan({ host: 'viacmd', proxyCommand: 'none' }).route.proxyCommand, undefined);
     assert.throws(() => plan({ host: 'x', proxyCommand: 'nc %h %p', proxyJump: 'gw' }), TypeError);
     const sock = plan({ host: 'router1', sock: process.stdin }).route;
