@@ -11,19 +11,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, run, type Netconfd } from './netconfd.js';
-
-/** Repository root, from build/test/integration/ or test/integration/. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, 'scripts', 'jump-host.sh'))) return dir;
-    dir = resolve(dir, '..');
-  }
-  throw new Error('cannot find scripts/jump-host.sh above the test');
-}
+import { join } from 'node:path';
+import { freePort, repoRoot, run, type Netconfd } from './netconfd.js';
 
 const SCRIPT = join(repoRoot(), 'scripts', 'jump-host.sh');
 
