@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Checks that the layers of src/ point one way (docs/architecture.md):
 //
-//   errors.ts, namespaces.ts  <-  xml/  <-  transport/  <-  rpc/  <-  operations/  <-  manager.ts
+//   errors.ts, namespaces.ts  <-  xml/  <-  transport/  <-  rpc/  <-  operations/  <-  manager.ts, call-home.ts
 //     <-  index.ts (public API), internals.ts (netconfkit/internals)  <-  simulator/, cli/
 //
 // errors.ts and namespaces.ts (the bottom) may be imported from anywhere.
@@ -33,7 +33,7 @@ export const ALLOWED = {
 export function unitOf(path) {
   if (path === 'errors.ts' || path === 'namespaces.ts') return 'base';
   if (path === 'index.ts' || path === 'internals.ts') return 'api';
-  if (path === 'manager.ts') return 'manager';
+  if (path === 'manager.ts' || path === 'call-home.ts') return 'manager';
   if (path === 'simulator/index.ts') return 'simulator-api';
   const slash = path.indexOf('/');
   return slash === -1 ? path.replace(/\.ts$/, '') : path.slice(0, slash);

@@ -20,6 +20,8 @@ export {
   SessionCloseError,
   SSHError,
   SSHUnknownHostError,
+  TLSError,
+  type TLSFailure,
   type HopInfo,
   type HostKeyRejection,
   type SSHErrorOptions,
@@ -36,9 +38,13 @@ export { defaultUnknownHostCb, type StrictHostKeyChecking, type UnknownHostCallb
 export { NETCONF_SSH_PORT, type JumpHostOptions, type SSHConnectOptions, type SSHHostOptions } from './transport/ssh-options.js';
 export { parseJumpSpec, resolveSSHConfig, SSHConfigError, type ResolvedSSHConfig, type SSHConfigLookupOptions } from './transport/ssh-config.js';
 export { SSHSession, sshNativeCryptoAvailable } from './transport/ssh.js';
+export { CALL_HOME_SSH_PORT, CALL_HOME_TLS_PORT, NETCONF_TLS_PORT, type TLSConnectOptions, type TLSCredentials } from './transport/tls-options.js';
+export { TLSSession } from './transport/tls.js';
 
 // The RPC layer: every NETCONF operation on a Manager, replies, errors, notifications.
-export { connect, Manager, type ConnectOptions, type ManagerOptions } from './manager.js';
+export { connect, Manager, type ConnectOptions, type ConnectTLSOptions, type ManagerOptions } from './manager.js';
+export { acceptCallHome, CallHomeListener, listenCallHome, type CallHomeListenerEvents, type CallHomeManager, type CallHomeOptions } from './call-home.js';
+export type { CallHomeDevice, CallHomeListenOptions, CallHomeSSHOptions, CallHomeTLSOptions } from './transport/call-home.js';
 export type { CallOptions, RaiseMode } from './rpc/dispatcher.js';
 export { RPCReply } from './rpc/rpc-reply.js';
 export { ReplyStream, type ReplyStreamOptions } from './rpc/reply-stream.js';

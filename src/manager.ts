@@ -3,6 +3,8 @@ import { SessionCloseError } from './transport/errors.js';
 import type { Session } from './transport/session.js';
 import { SSHSession } from './transport/ssh.js';
 import type { SSHConnectOptions } from './transport/ssh-options.js';
+import { TLSSession } from './transport/tls.js';
+import type { TLSConnectOptions } from './transport/tls-options.js';
 import { requireCapability } from './operations/capability-check.js';
 import * as commitOps from './operations/commit.js';
 import type { ConfigSource, ConfigTarget } from './operations/datastore.js';
@@ -34,21 +36,39 @@ export interface ManagerOptions {
   onUnknownReply?: (reply: RPCReply) => void;
 }
 
-/** Options of {@link connect}: the SSH connection's, the manager's, and the client capabilities. */
+/** Options of {@link connect} over SSH (the default): the SSH connection's, the manager's, and the client capabilities. */
 export interface ConnectOptions extends SSHConnectOptions, ManagerOptions {
+  /** `'ssh'` (the default): NETCONF over SSH (RFC 6242). */
+  transport?: 'ssh';
+  /** Client capabilities to advertise; default base:1.0 and base:1.1. */
+  capabilities?: Iterable<string>;
+}
+
+/** Options of {@link connect} over TLS: the TLS connection's, the manager's, and the client capabilities. */
+export interface ConnectTLSOptions extends TLSConnectOptions, ManagerOptions {
+  /** NETCONF over TLS (RFC 7589). */
+  transport: 'tls';
   /** Client capabilities to advertise; default base:1.0 and base:1.1. */
   capabilities?: Iterable<string>;
 }
 
 /**
- * Connect over SSH and return a {@link Manager} (ncclient's `manager.connect`).
+ * Connect over SSH (or, with `transport: 'tls'`, over TLS) and return a {@link Manager}
+ * (ncclient's `manager.connect`).
  *
  * ```ts
  * await using m = await connect({ host: 'router1', username: 'admin', password });
  * const reply = await m.getConfig('running', { filter: '<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces"/>' });
+ * await using t = await connect({ transport: 'tls', host: 'router2', tls: { cert, key, ca } });
  * ```
  */
-export async function connect(options: ConnectOptions): Promise<Manager> {
+export async function connect(options: ConnectOptions | ConnectTLSOptions): Promise<Manager> {
+  if (options.transport === 'tls') {
+    const session = new TLSSession(options.capabilities);
+    await session.connect(options);
+    return new Manager(session, options);
+  }
+  if (options.transport !== undefined && options.transport !== 'ssh') throw new TypeError(`transport must be 'ssh' or 'tls', got ${String(options.transport)}`);
   const session = new SSHSession(options.capabilities);
   await session.connect(options);
   return new Manager(session, options);

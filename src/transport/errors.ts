@@ -125,5 +125,50 @@ export class AuthenticationError extends TransportError {
   }
 }
 
+/**
+ * Why a TLS connection failed:
+ * - the server's certificate: `'unknown-ca'` (not signed by a trusted CA), `'self-signed'`,
+ *   `'expired'`, `'not-yet-valid'`, `'name-mismatch'` (not issued for the host or `servername`),
+ *   `'fingerprint-mismatch'` (not the pinned certificate), `'bad-certificate'` (unusable);
+ * - the server refused us: `'certificate-required'` (we gave no client certificate),
+ *   `'protocol-version'` (no TLS version in common), `'alert'` (another TLS alert: see
+ *   {@link TLSError.alert});
+ * - `'handshake'` (any other handshake failure, or the server hung up before the hello without an
+ *   alert), `'connection-reset'` (the connection was reset during the handshake or the hello).
+ */
+export type TLSFailure =
+  | 'unknown-ca'
+  | 'self-signed'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'name-mismatch'
+  | 'fingerprint-mismatch'
+  | 'bad-certificate'
+  | 'certificate-required'
+  | 'protocol-version'
+  | 'alert'
+  | 'handshake'
+  | 'connection-reset';
+
+/**
+ * A NETCONF-over-TLS connection (RFC 7589) failed: the server's certificate was refused, the
+ * server refused ours (a TLS alert, which with TLS 1.3 can arrive after the handshake, during the
+ * hello), no protocol version in common … Never carries a private key or passphrase.
+ */
+export class TLSError extends TransportError {
+  readonly reason: TLSFailure;
+  /** The TLS alert the server sent, when one arrived (`'certificate required'`, `'unknown ca'` …). */
+  readonly alert: string | undefined;
+  /** Node's / OpenSSL's error code, when there was one (`'CERT_HAS_EXPIRED'`, `'ECONNRESET'` …). */
+  readonly code: string | undefined;
+
+  constructor(message: string, reason: TLSFailure, options?: ErrorOptions & { alert?: string | undefined; code?: string | undefined }) {
+    super(message, options);
+    this.reason = reason;
+    this.alert = options?.alert;
+    this.code = options?.code;
+  }
+}
+
 /** The hello exchange failed: no hello in time, a hello without session-id or base capability. */
 export class HelloError extends TransportError {}

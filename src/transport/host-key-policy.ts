@@ -47,6 +47,8 @@ export interface HostKeyPolicy {
   /** Where `accept-new` writes; undefined (`UserKnownHostsFile none`): the key is accepted for this connection only. */
   acceptNewFile: string | undefined;
   unknownHostCb: UnknownHostCallback;
+  /** Set by the verifier: the key the server presented. */
+  presented?: HostKeyInfo;
 }
 
 /**
@@ -67,14 +69,16 @@ export function hostVerifier(
     refused(new SSHUnknownHostError(host, info.md5, reason, message, info, errorOptions));
   };
   return (key, verify) => {
-    if (!policy.verify) return verify(true);
     let info: HostKeyInfo;
     try {
       info = hostKeyInfo(key);
     } catch (err) {
+      if (!policy.verify) return verify(true);
       refused(new SSHError(`Server at ${where} presented a malformed host key: ${(err as Error).message}`, hop ? { hop } : undefined));
       return verify(false);
     }
+    policy.presented = info;
+    if (!policy.verify) return verify(true);
     if (policy.pinned) {
       if (policy.pinned.equals(key)) return verify(true);
       reject(info, 'changed', `Host key of ${where} (${info.type} ${info.sha256}) is not the pinned key: refusing to connect`);

@@ -4,6 +4,7 @@ import { debuglog } from 'node:util';
 import type { Client, ClientChannel } from 'ssh2';
 import { TransportError } from '../errors.js';
 import { SSHError } from './errors.js';
+import type { HostKeyInfo } from './host-key.js';
 import { defaultKnownHostsFiles, KnownHosts } from './known-hosts.js';
 import { ProxyProcess } from './proxy-command.js';
 import { endClient, endpointName, forwardThrough, newClient, openSSHConnection, type SSHEndpoint } from './ssh-connection.js';
@@ -33,6 +34,7 @@ export class SSHSession extends Session {
   #proxy: ProxyProcess | undefined;
   /** The NETCONF server's client, created when `connect()` starts. */
   #client: Client | undefined;
+  #target: SSHEndpoint | undefined;
 
   /**
    * The `ssh2` client of the connection to the NETCONF server (not a jump host's), there from the
@@ -40,6 +42,11 @@ export class SSHSession extends Session {
    */
   get transport(): Client | undefined {
     return this.#client;
+  }
+
+  /** The host key the NETCONF server presented (type, fingerprints, blob), once the SSH handshake is done. */
+  get hostKey(): HostKeyInfo | undefined {
+    return this.#target?.hostKey.presented;
   }
 
   /** The known_hosts entries loaded so far (for the NETCONF server). */
@@ -96,6 +103,7 @@ export class SSHSession extends Session {
     };
     const route = planRoute(options, { knownHosts: this.#knownHosts, loadedByCaller: this.#loadedKnownHosts }, note);
     const { target } = route;
+    this.#target = target;
     const helloTimeout = options.helloTimeout ?? target.timeout;
     try {
       let sock: Duplex | undefined = options.sock;
