@@ -24,7 +24,7 @@ TEST_USER="nctest"
 JUMP_USER="ncjump"
 JUMP_PASSWORD_FILE="$STATE_ROOT/password-ncjump"
 
-PACKAGES=(netconfd openssh-server openssh-client socat)
+PACKAGES=(netconfd openssh-server openssh-client socat stunnel4 openssl)
 NETCONFD=/usr/sbin/netconfd
 SUBSYSTEM=/usr/sbin/netconf-subsystem
 SSHD=/usr/sbin/sshd
@@ -45,7 +45,10 @@ on 127.0.0.1 for the integration tests.
 
 Commands:
   install           Install the Debian packages when missing (apt-get,
-                    --no-install-recommends): ${PACKAGES[*]};
+                    --no-install-recommends): ${PACKAGES[*]}
+                    (stunnel4 and openssl serve the NETCONF-over-TLS peer of
+                    scripts/stunnel-netconf.sh and scripts/test-pki.sh; the
+                    package scripts start no system service: policy-rc.d);
                     create the users '$TEST_USER' (NETCONF user, shell /bin/bash)
                     and '$JUMP_USER' (jump-host user of scripts/jump-host.sh,
                     shell /usr/sbin/nologin) when missing and (re)set their
@@ -109,7 +112,7 @@ cmd_install() {
     [[ -x $p ]] || die "$p missing after install"
   done
 
-  for p in ssh ssh-keygen ssh-agent ssh-add socat; do
+  for p in ssh ssh-keygen ssh-agent ssh-add socat stunnel4 openssl; do
     command -v "$p" >/dev/null || die "$p missing after install"
   done
 
