@@ -2,8 +2,9 @@
  * `netconfkit/simulator`: a NETCONF device simulator for tests.
  *
  * An SSH server (password and public-key users, its own host key) with the `netconf`
- * subsystem, base:1.0 and base:1.1 framing, running / candidate / startup datastores with RFC 6241
- * edit-config semantics, subtree and XPath filtering, locks, confirmed commits, get-schema from a
+ * subsystem, or a TLS server (RFC 7589: client certificates, cert-to-name), listening or calling
+ * the client home (RFC 8071); base:1.0 and base:1.1 framing, running / candidate / startup
+ * datastores with RFC 6241 edit-config semantics, subtree and XPath filtering, locks, confirmed commits, get-schema from a
  * directory of YANG files, RFC 5277 notifications, and fault injection (delays, stalls, dropped
  * connections, broken framing, wrong message-ids, huge replies).
  *
@@ -13,11 +14,29 @@
  * // connect to 127.0.0.1:sim.port, trusting sim.hostKey.md5 …
  * sim.faults.next({ operation: 'get', delay: 5000 });
  * await sim.close();
+ *
+ * // NETCONF over TLS, with a throw-away PKI:
+ * const pki = await generateTestPki();
+ * const tlsSim = await startSimulator({ tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert } });
  * ```
  * @packageDocumentation
  * @module netconfkit/simulator
  */
-export { startSimulator, Simulator, type PushNotificationOptions, type SimulatorEvents, type SimulatorOptions, type SimulatorSessionInfo } from './server.js';
+export {
+  startSimulator,
+  Simulator,
+  type CallHomeAttempt,
+  type PushNotificationOptions,
+  type SimulatorCallHomeOptions,
+  type SimulatorEvents,
+  type SimulatorOptions,
+  type SimulatorReconnectOptions,
+  type SimulatorRejection,
+  type SimulatorSessionInfo,
+  type SimulatorTlsOptions,
+} from './server.js';
+export type { CertToName, CertToNameMap } from './cert-to-name.js';
+export { createTestCertificate, generateTestPki, TEST_SERVER_COMMON_NAME, type TestCertificate, type TestCertificateOptions, type TestPki, type TestPkiCertificate, type TestPkiOptions } from './pki.js';
 export type { SimulatorUser } from './users.js';
 export type { SimulatorHostKey } from './host-key.js';
 export { Faults, FaultRule, BULK_NS, type FaultRpcInfo, type FaultSpec, type MalformedFraming } from './faults.js';

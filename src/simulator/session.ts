@@ -1,5 +1,6 @@
 /**
- * One NETCONF session of the simulator over a byte stream (an SSH `netconf` subsystem channel):
+ * One NETCONF session of the simulator over a byte stream (an SSH `netconf` subsystem channel, or
+ * a TLS socket):
  * the hello exchange, framing, RPCs carried out one after the other in the order received,
  * replies, notifications, faults, and the end of the session.
  * @module
@@ -25,6 +26,19 @@ export interface SessionCounters {
   inBadRpcs: number;
   outRpcErrors: number;
   outNotifications: number;
+}
+
+/** Who the session belongs to, and over what it runs. */
+export interface SessionPeer {
+  /** The SSH user, or the name cert-to-name gave the TLS client. */
+  username: string;
+  /** The client's address. */
+  sourceHost: string;
+  transport: 'ssh' | 'tls';
+  /** True when the simulator dialled the client (RFC 8071 call home). */
+  callHome: boolean;
+  /** The TLS client's certificate. */
+  clientCertificate?: { subject: string; fingerprint: string } | undefined;
 }
 
 /** How the session reaches its transport. */
@@ -56,10 +70,12 @@ function errorsXml(err: unknown): { xml: string; count: number } {
 export class ServerSession implements NotificationSink {
   /** The session-id. */
   readonly id: number;
-  /** The SSH user. */
+  /** The SSH user, or the name cert-to-name gave the TLS client. */
   readonly username: string;
   /** The client's address. */
   readonly sourceHost: string;
+  /** The transport, the call-home flag, the TLS client certificate. */
+  readonly peer: SessionPeer;
   readonly loginTime = new Date();
   /** RPC and notification counters. */
   readonly counters: SessionCounters = { inRpcs: 0, inBadRpcs: 0, outRpcErrors: 0, outNotifications: 0 };
@@ -73,13 +89,14 @@ export class ServerSession implements NotificationSink {
   #closed = false;
   readonly #timers = new Map<NodeJS.Timeout, () => void>();
 
-  constructor(device: Device, stream: Duplex, who: { username: string; sourceHost: string }, transport: SessionTransport) {
+  constructor(device: Device, stream: Duplex, who: SessionPeer, transport: SessionTransport) {
     this.#device = device;
     this.#stream = stream;
     this.#transport = transport;
     this.id = device.allocateSessionId();
     this.username = who.username;
     this.sourceHost = who.sourceHost;
+    this.peer = who;
     const writerOptions: ConstructorParameters<typeof MessageWriter>[1] = { onDrop: () => transport.drop() };
     if (device.maxChunkSize !== undefined) writerOptions.maxChunkSize = device.maxChunkSize;
     this.#writer = new MessageWriter(stream, writerOptions);

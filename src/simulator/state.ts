@@ -28,7 +28,7 @@ export function stateTree(device: Device): XmlElement {
   }
   xml += '</schemas><sessions>';
   for (const s of device.sessions.values()) {
-    xml += `<session>${textElement('session-id', s.id)}<transport>ncm:netconf-ssh</transport>${textElement('username', s.username)}`;
+    xml += `<session>${textElement('session-id', s.id)}<transport>ncm:netconf-${s.peer.transport}</transport>${textElement('username', s.username)}`;
     xml += `${textElement('source-host', s.sourceHost)}${textElement('login-time', s.loginTime.toISOString())}`;
     xml += `${textElement('in-rpcs', s.counters.inRpcs)}${textElement('in-bad-rpcs', s.counters.inBadRpcs)}`;
     xml += `${textElement('out-rpc-errors', s.counters.outRpcErrors)}${textElement('out-notifications', s.counters.outNotifications)}</session>`;
