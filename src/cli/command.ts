@@ -36,6 +36,11 @@ export interface Command {
    * argument more than `args.max`); default true. False for commands that do not connect.
    */
   hostArgument?: boolean;
+  /**
+   * Takes another command and its arguments (`netconf listen … get-config --source running`),
+   * available as `ctx.subcommand`; `usage` and `args` are then about what precedes it.
+   */
+  subcommand?: boolean;
   /** Run; resolves to the exit status (0 when nothing else is said). */
   run(ctx: Context): Promise<number | void>;
 }

@@ -11,15 +11,20 @@
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { BASE_1_0, BASE_1_1, connect, defaultKnownHostsFiles, knownHostsLine, parseJumpSpec, resolveSSHConfig, SSHUnknownHostError, type ConnectOptions, type Manager, type ResolvedSSHConfig, type SSHConfigLookupOptions } from '../index.js';
+import { BASE_1_0, BASE_1_1, connect, defaultKnownHostsFiles, knownHostsLine, NETCONF_TLS_PORT, parseJumpSpec, resolveSSHConfig, SSHUnknownHostError, type ConnectOptions, type ConnectTLSOptions, type Manager, type ResolvedSSHConfig, type SSHConfigLookupOptions } from '../index.js';
 import { UsageError, type ErrorContext } from './errors.js';
 import { acceptNewTarget, createKnownHostsFile, fileListing, knownHostsName } from './host-keys.js';
 import type { Logger } from './log.js';
+import { refuseSSHOptions, refuseTLSOptions, tlsCredentials, tlsSettings, type TLSSettings, type TLSValues } from './tls.js';
 
 export type FramingChoice = 'eom' | 'chunked' | 'auto';
 
 /** Connection settings, validated. */
 export interface ConnectionSettings {
+  /** SSH (default), or NETCONF over TLS with `--tls`. */
+  transport: 'ssh' | 'tls';
+  /** With `--tls`: the certificates and key (read), the name, the pin. */
+  tls: TLSSettings | undefined;
   /** As given: a host name, an address, or a `Host` alias of the ssh_config file. */
   host: string;
   /** The port to pass to the library; undefined: ssh_config's `Port`, else 830. */
@@ -50,7 +55,7 @@ export interface ConnectionSettings {
 }
 
 /** The raw option values this module reads. */
-export interface ConnectionValues {
+export interface ConnectionValues extends TLSValues {
   host?: string | undefined;
   port?: string | undefined;
   user?: string | undefined;
@@ -78,7 +83,7 @@ export function parseSeconds(value: string, option: string, command?: string): n
   return n;
 }
 
-function parsePort(text: string, option: string, command: string): number {
+export function parsePort(text: string, option: string, command: string): number {
   const port = Number(text);
   if (!/^[0-9]+$/.test(text) || port < 1 || port > 65535) throw new UsageError(`${option} must be a TCP port number (1-65535), got '${text}'`, command);
   return port;
@@ -95,13 +100,53 @@ export function checkJumpSpec(spec: string, command: string): void {
   }
 }
 
+/** `--framing`, checked. */
+export function framingChoice(value: string | undefined, command: string): FramingChoice {
+  const framing = value ?? 'auto';
+  if (framing !== 'eom' && framing !== 'chunked' && framing !== 'auto') throw new UsageError(`--framing must be eom, chunked or auto, got '${framing}'`, command);
+  return framing;
+}
+
+/**
+ * The settings of `--tls`: the host as given (no ssh_config lookup), `--port` else 6513
+ * (NETCONF_PORT, which names the SSH port, is not used), no user (the server maps the client
+ * certificate to one).
+ */
+function tlsConnectionSettings(host: string, values: ConnectionValues, command: string): ConnectionSettings {
+  refuseSSHOptions(values as Record<string, unknown>, '--tls', command);
+  const tls = tlsSettings(values, command);
+  const port = values.port === undefined ? NETCONF_TLS_PORT : parsePort(values.port, '--port', command);
+  return {
+    transport: 'tls',
+    tls,
+    host,
+    port,
+    username: undefined,
+    keys: [],
+    knownHosts: [],
+    acceptNew: false,
+    insecure: false,
+    timeout: values.timeout === undefined ? undefined : parseSeconds(values.timeout, '--timeout', command),
+    framing: framingChoice(values.framing, command),
+    sshConfig: false,
+    jump: undefined,
+    proxyCommand: undefined,
+    keepalive: undefined,
+    allowStrictHostKeyCheckingNo: false,
+    identitiesOnly: false,
+    config: undefined,
+    target: { hostName: host, port, user: undefined },
+  };
+}
+
 /** Validate the connection options (environment: NETCONF_HOST, NETCONF_PORT, NETCONF_USER). */
 export function connectionSettings(values: ConnectionValues, env: NodeJS.ProcessEnv, command: string): ConnectionSettings {
   const host = values.host ?? env['NETCONF_HOST'];
   if (host === undefined || host === '') throw new UsageError('no server given: use --host HOST or a HOST argument (or set NETCONF_HOST)', command);
+  if (values.tls) return tlsConnectionSettings(host, values, command);
+  refuseTLSOptions(values as Record<string, unknown>, '--tls', command);
   const givenPort = values.port === undefined ? undefined : parsePort(values.port, '--port', command);
-  const framing = values.framing ?? 'auto';
-  if (framing !== 'eom' && framing !== 'chunked' && framing !== 'auto') throw new UsageError(`--framing must be eom, chunked or auto, got '${framing}'`, command);
+  const framing = framingChoice(values.framing, command);
   if (values['accept-new'] && values['insecure-accept-any-host-key']) {
     throw new UsageError('--accept-new and --insecure-accept-any-host-key cannot be used together', command);
   }
@@ -169,6 +214,8 @@ export function connectionSettings(values: ConnectionValues, env: NodeJS.Process
   const username = values.user ?? (config?.user === undefined && envUser !== undefined && envUser !== '' ? envUser : undefined);
 
   return {
+    transport: 'ssh',
+    tls: undefined,
     host,
     port,
     username,
@@ -236,28 +283,19 @@ function usableKnownHosts(settings: ConnectionSettings, log: Logger, command: st
  * (the refused host key and the known_hosts line that would accept it).
  */
 export async function openConnection(settings: ConnectionSettings, password: string | undefined, log: Logger, errorContext: ErrorContext): Promise<Manager> {
+  if (settings.transport === 'tls') return openTLSConnection(settings, password, log, errorContext);
   const target = describeTarget(settings);
-  const acceptTarget = acceptNewTarget(settings.knownHosts, settings.config);
-  errorContext.knownHostsFile = acceptTarget;
-  errorContext.acceptNew = settings.acceptNew;
-  if (settings.insecure) {
-    log.warn(`WARNING: --insecure-accept-any-host-key: the identity of ${target} is NOT verified; anyone able to intercept the connection can impersonate the server and read what you send, password included.`);
-  } else if (settings.allowStrictHostKeyCheckingNo && settings.config?.strictHostKeyChecking === 'no') {
-    log.warn(`WARNING: the ssh_config file sets StrictHostKeyChecking no for ${settings.host} and --allow-strict-host-key-checking-no honours it: the identity of ${target} is NOT verified.`);
-  }
-  const knownHostsFiles = usableKnownHosts(settings, log, errorContext.command);
+  warnUnverified(settings, target, log);
   const connectTimeout = settings.timeout ?? settings.config?.connectTimeout ?? DEFAULT_TIMEOUT;
   errorContext.timeout = connectTimeout;
   const via = settings.jump !== undefined && settings.jump !== 'none' ? ` via ${settings.jump}` : settings.proxyCommand !== undefined && settings.proxyCommand !== 'none' ? ' via a proxy command' : '';
   log.debug(`connecting to ${target}${via} (timeout ${connectTimeout} s, framing ${settings.framing})`);
   /** The name the library looked the refused key up under (HostName, or HostKeyAlias). */
   let lookedUp: string | undefined;
+  const { options: base, knownHostsFiles } = sshOptions(settings, password, log, errorContext);
   const options: ConnectOptions = {
+    ...base,
     host: settings.host,
-    rpcTimeout: settings.timeout ?? DEFAULT_TIMEOUT,
-    raiseMode: 'errors',
-    hostkeyVerify: !settings.insecure,
-    log: (line) => (ACCEPTED_LINE.test(line) ? log.info(line) : log.debug(line)),
     unknownHostCb: (name, _md5, key) => {
       // refused (unless --accept-new, where the library records the key itself and does not ask)
       lookedUp = name;
@@ -266,20 +304,10 @@ export async function openConnection(settings: ConnectionSettings, password: str
     },
   };
   if (settings.port !== undefined) options.port = settings.port;
-  if (settings.username !== undefined) options.username = settings.username;
-  if (password !== undefined) options.password = password;
-  if (settings.keys.length > 0) options.keyFilename = settings.keys;
-  if (settings.timeout !== undefined) options.timeout = settings.timeout;
   if (settings.sshConfig !== undefined) options.sshConfig = settings.sshConfig;
   if (settings.jump !== undefined) options.proxyJump = settings.jump;
   if (settings.proxyCommand !== undefined) options.proxyCommand = settings.proxyCommand;
-  if (settings.keepalive !== undefined) options.keepalive = settings.keepalive;
   if (settings.allowStrictHostKeyCheckingNo) options.allowStrictHostKeyCheckingNo = true;
-  if (settings.identitiesOnly) options.identitiesOnly = true;
-  if (settings.acceptNew) options.strictHostKeyChecking = 'accept-new';
-  if (knownHostsFiles.length > 0) options.knownHostsFile = knownHostsFiles;
-  const capabilities = framingCapabilities(settings.framing);
-  if (capabilities) options.capabilities = capabilities;
   try {
     const manager = await connect(options);
     errorContext.timeout = settings.timeout ?? DEFAULT_TIMEOUT;
@@ -289,6 +317,79 @@ export async function openConnection(settings: ConnectionSettings, password: str
     if (err instanceof SSHUnknownHostError) noteRefusedKey(err, settings, lookedUp, knownHostsFiles, errorContext);
     throw err;
   }
+}
+
+/** The warnings of an unverified host key (`--insecure-accept-any-host-key`, honoured StrictHostKeyChecking no). */
+export function warnUnverified(settings: ConnectionSettings, target: string, log: Logger): void {
+  if (settings.insecure) {
+    log.warn(`WARNING: --insecure-accept-any-host-key: the identity of ${target} is NOT verified; anyone able to intercept the connection can impersonate the server and read what you send, password included.`);
+  } else if (settings.allowStrictHostKeyCheckingNo && settings.config?.strictHostKeyChecking === 'no') {
+    log.warn(`WARNING: the ssh_config file sets StrictHostKeyChecking no for ${settings.host} and --allow-strict-host-key-checking-no honours it: the identity of ${target} is NOT verified.`);
+  }
+}
+
+/**
+ * The SSH options common to an outgoing connection and to call home: user, password, keys,
+ * host-key policy (known_hosts files, `--accept-new`, `--insecure-accept-any-host-key`),
+ * timeouts, keepalive, framing. Fills `errorContext` with where `--accept-new` writes.
+ */
+export function sshOptions(settings: ConnectionSettings, password: string | undefined, log: Logger, errorContext: ErrorContext): { options: Omit<ConnectOptions, 'host'>; knownHostsFiles: string[] } {
+  errorContext.knownHostsFile = acceptNewTarget(settings.knownHosts, settings.config);
+  errorContext.acceptNew = settings.acceptNew;
+  const knownHostsFiles = usableKnownHosts(settings, log, errorContext.command);
+  const options: Omit<ConnectOptions, 'host'> = {
+    rpcTimeout: settings.timeout ?? DEFAULT_TIMEOUT,
+    raiseMode: 'errors',
+    hostkeyVerify: !settings.insecure,
+    log: (line) => (ACCEPTED_LINE.test(line) ? log.info(line) : log.debug(line)),
+  };
+  if (settings.username !== undefined) options.username = settings.username;
+  if (password !== undefined) options.password = password;
+  if (settings.keys.length > 0) options.keyFilename = settings.keys;
+  if (settings.timeout !== undefined) options.timeout = settings.timeout;
+  if (settings.keepalive !== undefined) options.keepalive = settings.keepalive;
+  if (settings.identitiesOnly) options.identitiesOnly = true;
+  if (settings.acceptNew) options.strictHostKeyChecking = 'accept-new';
+  if (knownHostsFiles.length > 0) options.knownHostsFile = knownHostsFiles;
+  const capabilities = framingCapabilities(settings.framing);
+  if (capabilities) options.capabilities = capabilities;
+  return { options, knownHostsFiles };
+}
+
+/** The TLS options common to an outgoing connection and to call home (`passphrase`: of an encrypted `--key`). */
+export function tlsOptions(settings: ConnectionSettings, passphrase: string | undefined, log: Logger, command: string): Omit<ConnectTLSOptions, 'host' | 'transport'> {
+  const tls = settings.tls;
+  if (!tls) throw new TypeError('not a TLS connection');
+  const options: Omit<ConnectTLSOptions, 'host' | 'transport'> = {
+    tls: tlsCredentials(tls, passphrase, command),
+    rpcTimeout: settings.timeout ?? DEFAULT_TIMEOUT,
+    raiseMode: 'errors',
+    log: (line) => log.debug(line),
+  };
+  if (settings.timeout !== undefined) options.timeout = settings.timeout;
+  const capabilities = framingCapabilities(settings.framing);
+  if (capabilities) options.capabilities = capabilities;
+  return options;
+}
+
+/** Connect over TLS (`--tls`). */
+async function openTLSConnection(settings: ConnectionSettings, passphrase: string | undefined, log: Logger, errorContext: ErrorContext): Promise<Manager> {
+  const tls = settings.tls as TLSSettings;
+  const target = describeTarget(settings);
+  errorContext.transport = 'tls';
+  errorContext.timeout = settings.timeout ?? DEFAULT_TIMEOUT;
+  errorContext.servername = tls.servername ?? settings.host;
+  const base = tlsOptions(settings, passphrase, log, errorContext.command ?? 'netconf');
+  log.debug(
+    `connecting to ${target} over TLS (timeout ${errorContext.timeout} s, framing ${settings.framing}; ` +
+      `client certificate ${tls.certFile === undefined ? 'none' : `${tls.certFile} (${tls.certSubject ?? '?'})`}; ` +
+      `CA ${tls.caFiles.length ? tls.caFiles.join(', ') : "Node's list"}${tls.fingerprint ? '; pinned fingerprint' : ''})`,
+  );
+  const options: ConnectTLSOptions = { ...base, transport: 'tls', host: settings.host };
+  if (settings.port !== undefined) options.port = settings.port;
+  const manager = await connect(options);
+  log.debug(`connected to ${manager.session.peer}: session-id ${manager.sessionId ?? '?'}, ${manager.session.framing} framing, ${manager.serverCapabilities.size} server capabilities`);
+  return manager;
 }
 
 /** Fill `errorContext` from a refused host key: the key, the known_hosts line that would accept it, the file to fix. */

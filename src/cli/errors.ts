@@ -7,7 +7,7 @@
  * | 0 | success (a reply with only warnings is a success; the warnings go to stderr) |
  * | 1 | the server answered with `<rpc-error>` (printed with all its fields), or the operation failed otherwise (an unusable reply) |
  * | 2 | usage error: unknown or invalid option, missing argument, unreadable or malformed input file or ssh_config file |
- * | 3 | connection error: cannot connect, timeout while connecting, SSH failure, authentication failed, host key unknown / changed / revoked, a jump host or the proxy command failed, failed hello, the session closed under us (keepalive unanswered …) |
+ * | 3 | connection error: cannot connect, timeout while connecting, SSH failure, authentication failed, host key unknown / changed / revoked, a jump host or the proxy command failed, TLS failure (server certificate refused, client certificate refused or missing, TLS alert), failed hello, the session closed under us (keepalive unanswered …); `listen`: no device called home in time |
  * | 4 | the server lacks a capability the command needs (nothing was sent) |
  * | 5 | no reply within `--timeout` seconds |
  * | 70 | internal error (a bug: please report it with the `--debug` output) |
@@ -27,6 +27,7 @@ import {
   SSHError,
   SSHUnknownHostError,
   TimeoutExpiredError,
+  TLSError,
   TransportError,
   type HopInfo,
   type HostKeyInfo,
@@ -64,6 +65,12 @@ export class InterruptedError extends Error {
 /** What the error reporter knows about the connection attempt. */
 export interface ErrorContext {
   command: string | undefined;
+  /** `'tls'` with `--tls` (or call home over TLS); SSH otherwise. */
+  transport?: 'ssh' | 'tls';
+  /** TLS: the name the server's certificate must be issued for (`--tls-servername`, else the host). */
+  servername?: string;
+  /** Call home: how messages name the device (`device 192.0.2.7 (called from port 51234)`), instead of host:port. */
+  device?: string;
   /** The server's host name (after ssh_config's `HostName`) and port. */
   host?: string;
   port?: number;
@@ -93,8 +100,9 @@ export interface Described {
 }
 
 function where(ctx: ErrorContext): string {
+  if (ctx.device !== undefined) return ctx.device;
   if (ctx.host === undefined) return 'the server';
-  const address = `${ctx.host}:${ctx.port ?? 830}`;
+  const address = `${ctx.host}:${ctx.port ?? (ctx.transport === 'tls' ? 6513 : 830)}`;
   return ctx.alias !== undefined && ctx.alias.toLowerCase() !== ctx.host.toLowerCase() ? `${ctx.alias} (${address})` : address;
 }
 
@@ -193,7 +201,9 @@ function connectMessage(code: string | undefined, ctx: ErrorContext, fallback: s
     case 'ECONNREFUSED':
       return hop
         ? `connection refused by ${target}: is its SSH server listening on that port?`
-        : `connection refused by ${target}: is a NETCONF server listening on that port? (NETCONF over SSH is usually port 830)`;
+        : ctx.transport === 'tls'
+          ? `connection refused by ${target}: is a NETCONF-over-TLS server listening on that port? (NETCONF over TLS is usually port 6513)`
+          : `connection refused by ${target}: is a NETCONF server listening on that port? (NETCONF over SSH is usually port 830)`;
     case 'ETIMEDOUT':
     case 'CONNECT_TIMEOUT':
       return `timed out after ${ctx.timeout ?? 30} s connecting to ${target} (no answer: check the address, the port and firewalls; --timeout sets the limit)`;
@@ -249,6 +259,9 @@ function describeWithoutStack(err: unknown, ctx: ErrorContext): Described {
   if (err instanceof SSHUnknownHostError) {
     return { code: ExitCode.CONNECTION, message: describeHostKey(err, ctx) };
   }
+  if (err instanceof TLSError) {
+    return { code: ExitCode.CONNECTION, message: describeTLSError(err, ctx) };
+  }
   if (err instanceof AuthenticationError) {
     // The library's message names user@host:port and the methods tried, never the password.
     const message = err.message.replace(/^((?:jump host \d+ \([^)]*\): )?)Authentication failed/, '$1authentication failed');
@@ -294,6 +307,9 @@ function describeWithoutStack(err: unknown, ctx: ErrorContext): Described {
     return { code: ExitCode.CONNECTION, message: err.message };
   }
   if (err instanceof TransportError) {
+    // TLS: a refused connection, an unknown name … (the socket's error is the cause)
+    const code = ctx.transport === 'tls' ? socketCode(err.cause) : undefined;
+    if (code) return { code: ExitCode.CONNECTION, message: connectMessage(code, ctx, (err.cause as Error).message) };
     return { code: ExitCode.CONNECTION, message: `${what}: ${err.message}` };
   }
   if (err instanceof TypeError && isLibraryArgumentError(err)) {
@@ -304,6 +320,62 @@ function describeWithoutStack(err: unknown, ctx: ErrorContext): Described {
   }
   const message = err instanceof Error ? err.message : String(err);
   return { code: ExitCode.INTERNAL, message: `internal error: ${message} (run again with --debug for details)` };
+}
+
+/** The part of the library's message after `…: ` (Node's or OpenSSL's own words), when it adds something. */
+function detail(err: TLSError): string {
+  const cause = err.cause instanceof Error ? err.cause.message : undefined;
+  return cause && cause !== '' ? ` (${cause})` : '';
+}
+
+/**
+ * A TLS failure, by reason: what was refused (the server's certificate, or ours by the server)
+ * and which option to look at. Never a key or a passphrase (the library's messages carry none).
+ */
+function describeTLSError(err: TLSError, ctx: ErrorContext): string {
+  const target = where(ctx);
+  const name = ctx.servername ?? ctx.host;
+  const alert = err.alert === undefined ? '' : ` (TLS alert "${err.alert}")`;
+  switch (err.reason) {
+    case 'unknown-ca':
+      return `the certificate of ${target} is not signed by a CA we trust: refusing to connect${detail(err)}.\nGive the CA that issued it with --ca FILE (PEM), or pin the certificate with --tls-fingerprint SHA256.`;
+    case 'self-signed':
+      return `the certificate of ${target} is self-signed and not trusted: refusing to connect${detail(err)}.\nGive it with --ca FILE, or pin it with --tls-fingerprint SHA256 (check the fingerprint with the device's administrator).`;
+    case 'expired':
+      return `the certificate of ${target} has expired: refusing to connect${detail(err)}.`;
+    case 'not-yet-valid':
+      return `the certificate of ${target} is not valid yet (check the clocks): refusing to connect${detail(err)}.`;
+    case 'name-mismatch':
+      return `the certificate of ${target} is not issued for ${name ?? 'the name connected to'}: refusing to connect${detail(err)}.\nConnect with the name the certificate is issued for, or give that name with --tls-servername NAME.`;
+    case 'fingerprint-mismatch':
+      return `the certificate of ${target} does not match the --tls-fingerprint pin: refusing to connect${detail(err)}.`;
+    case 'certificate-required':
+      return `${target} requires a client certificate${alert}: give one with --cert FILE --key FILE.`;
+    case 'bad-certificate':
+      if (err.alert !== undefined) return `${target} refused our client certificate${alert}: check --cert and --key, and that the server trusts the CA that issued it.`;
+      return `the certificate of ${target} is unusable: refusing to connect${detail(err)}.`;
+    case 'protocol-version':
+      return `no TLS version in common with ${target}${alert}: this client speaks TLS 1.2 and 1.3 (--tls-min-version raises the minimum).`;
+    case 'alert': {
+      const hint =
+        err.alert === 'unknown ca'
+          ? ': it does not trust the CA that issued our client certificate (--cert)'
+          : err.alert === 'certificate unknown' || err.alert === 'access denied'
+            ? ': it does not accept our client certificate (--cert), or maps it to no user'
+            : err.alert === 'decrypt error'
+              ? ': the client certificate (--cert) and the key (--key) may not belong together'
+              : '';
+      return `${target} refused the connection${alert}${hint}.`;
+    }
+    case 'connection-reset':
+    case 'handshake':
+    default: {
+      // The library's message says where and when (handshake or hello); lower-case its start.
+      const message = err.message.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+      const refusedLate = /during the hello/.test(err.message) && !/certificate or key/.test(err.message);
+      return `TLS with ${target} failed: ${message}${refusedLate && !/check the certificate/.test(err.message) ? '\nA server that refuses the client certificate may just hang up: check --cert and that the server trusts the CA that issued it.' : ''}`;
+    }
+  }
 }
 
 /** The library rejects bad arguments with TypeError; a TypeError from elsewhere is a bug. */

@@ -25,6 +25,11 @@ export class Logger {
     if (!this.quiet) this.#line(message);
   }
 
+  /** What the output is about (`netconf listen`: which device); shown even with `--quiet`. */
+  notice(message: string): void {
+    this.#line(message);
+  }
+
   warn(message: string): void {
     this.#line(message);
   }

@@ -11,7 +11,6 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseXml, RPCError } from '../index.js';
 import type { Command, OptionSpecs, Values } from './command.js';
 import { COMMANDS, findCommand } from './commands/index.js';
 import { Context } from './context.js';
@@ -63,10 +62,18 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
-/** The index of the command word in `argv`: the first argument that is neither an option nor an option's value. */
-export function locateCommand(argv: readonly string[]): number {
+/**
+ * The index of the command word in `argv`: the first argument (from `from`) that is neither an
+ * option nor an option's value (`extra`: options taking a value besides the global ones).
+ */
+export function locateCommand(argv: readonly string[], from = 0, extra?: OptionSpecs): number {
   const { long, short } = valueOptions();
-  for (let i = 0; i < argv.length; i++) {
+  for (const [name, spec] of Object.entries(extra ?? {})) {
+    if (spec.type !== 'string') continue;
+    long.add(name);
+    if (spec.short) short.add(spec.short);
+  }
+  for (let i = from; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') return i + 1 < argv.length ? i + 1 : -1;
     if (arg.startsWith('--')) {
@@ -134,6 +141,8 @@ interface Invocation {
   command: Command;
   values: Values;
   args: string[];
+  /** `netconf listen COMMAND`: the command to run on each device. */
+  subcommand?: Command;
 }
 
 /**
@@ -171,6 +180,7 @@ export function parseCommandLine(argv: string[]): Parsed {
     const near = suggestions(name);
     throw new UsageError(`unknown command '${name}'${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}`);
   }
+  if (command?.subcommand) return parseWithSubcommand(argv, index, command);
   const specs: OptionSpecs = command ? { ...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS, ...command.options } : { ...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS, ...VERSION_OPTION };
   const { values, positionals } = parse(argv, specs, command);
   if (!command) {
@@ -192,9 +202,40 @@ export function parseCommandLine(argv: string[]): Parsed {
   if (args.length > command.args.max) {
     throw new UsageError(`too many arguments for ${command.name}: ${args.slice(command.args.max).map((a) => `'${a}'`).join(' ')}`, command.name);
   }
+  checkOutputOptions(values, command);
+  return { kind: 'run', invocation: { command, values, args } };
+}
+
+function checkOutputOptions(values: Values, command: Command): void {
   if (values['raw'] && values['json']) throw new UsageError('--raw and --json cannot be used together', command.name);
   if (values['progress'] && values['no-progress']) throw new UsageError('--progress and --no-progress cannot be used together', command.name);
-  return { kind: 'run', invocation: { command, values, args } };
+}
+
+/**
+ * `netconf listen [options] COMMAND [ARGS...] [options]`: the command word after listen's own
+ * options, then one parse with the options of both (listen's win a clash); no HOST argument.
+ */
+function parseWithSubcommand(argv: string[], index: number, command: Command): Parsed {
+  const at = locateCommand(argv, index + 1, command.options);
+  const name = at === -1 ? undefined : (argv[at] as string);
+  if (name === undefined || name === 'help') {
+    const { values } = parse(argv, { ...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS, ...command.options }, command);
+    if (values['help'] || name === 'help') return { kind: 'help', text: commandHelp(command) };
+    throw new UsageError(`${command.name} needs a COMMAND to run on each device (e.g. '${command.name} --call-home ssh get-config')`, command.name);
+  }
+  const sub = findCommand(name);
+  if (!sub) {
+    const near = suggestions(name);
+    throw new UsageError(`unknown command '${name}'${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}`, command.name);
+  }
+  if (sub.subcommand || sub.hostArgument === false) throw new UsageError(`${sub.name} cannot run on a device that called home`, command.name);
+  const { values, positionals } = parse(argv, { ...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS, ...sub.options, ...command.options }, command);
+  if (values['help']) return { kind: 'help', text: commandHelp(command) };
+  const args = positionals.slice(2);
+  if (args.length < sub.args.min) throw new UsageError(`${sub.name} needs ${sub.usage.split(' ')[0] ?? 'an argument'}`, command.name);
+  if (args.length > sub.args.max) throw new UsageError(`too many arguments for ${sub.name}: ${args.slice(sub.args.max).map((a) => `'${a}'`).join(' ')} (the devices call in: no HOST argument)`, command.name);
+  checkOutputOptions(values, command);
+  return { kind: 'run', invocation: { command, values, args, subcommand: sub } };
 }
 
 /** Run the command line; resolves to the exit status. Never throws. */
@@ -217,7 +258,7 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
     return ExitCode.OK;
   }
 
-  const { command, values, args } = parsed.invocation;
+  const { command, values, args, subcommand } = parsed.invocation;
   const debug = values['debug'] === true;
   const log = new Logger(writeErr, { debug, quiet: values['quiet'] === true });
   const errorContext: ErrorContext = { command: command.name, debug };
@@ -237,17 +278,12 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
   };
   const removeSignals = io.onSignal?.(onSignal);
 
-  const ctx = new Context({ command: command.name, values, args, env: io.env, out, log, progress, signal: controller.signal, errorContext, stdin: io.stdin });
+  const ctx = new Context({ command: command.name, values, args, env: io.env, out, log, progress, signal: controller.signal, errorContext, stdin: io.stdin, subcommand });
   try {
     const status = await command.run(ctx);
     return status ?? ExitCode.OK;
   } catch (err) {
-    if (err instanceof RPCError) {
-      out.errorReply(err.xml, () => err.errors[0]?.element.parent ?? parseXml(err.xml));
-    }
-    const d = describeError(err, errorContext);
-    log.error(d.message);
-    return d.code;
+    return ctx.fail(err);
   } finally {
     await ctx.close().catch((err: unknown) => log.debug(`closing: ${String(err)}`));
     clearTimeout(forced);

@@ -6,12 +6,12 @@ import type { Command, OptionSpec, OptionSpecs } from './command.js';
 
 export const CONNECTION_OPTIONS: OptionSpecs = {
   host: { type: 'string', value: 'HOST', help: 'server name, address or ssh_config Host alias (or a HOST argument; default $NETCONF_HOST)' },
-  port: { type: 'string', value: 'PORT', help: "SSH port (default ssh_config's Port, else $NETCONF_PORT, else 830)" },
+  port: { type: 'string', value: 'PORT', help: "port (default ssh_config's Port, else $NETCONF_PORT, else 830; with --tls 6513)" },
   user: { type: 'string', short: 'u', value: 'USER', help: "user name (default ssh_config's User, else $NETCONF_USER, else your login name)" },
   password: { type: 'string', short: 'p', value: 'PASSWORD', help: 'password (other users can see it in ps: prefer the next two)' },
   'password-env': { type: 'string', value: 'VAR', help: 'read the password from environment variable VAR' },
   'ask-password': { type: 'boolean', help: 'prompt for the password on the terminal (not echoed)' },
-  key: { type: 'string', multiple: true, value: 'FILE', help: 'private key file, repeatable (the password is its passphrase); also offered to jump hosts' },
+  key: { type: 'string', multiple: true, value: 'FILE', help: 'private key file, repeatable (the password is its passphrase); also offered to jump hosts; with --tls: the key of --cert (PEM, once)' },
   'identities-only': { type: 'boolean', help: 'offer only the --key files and ssh_config IdentityFile keys: no agent, no ~/.ssh/id_*' },
   'known-hosts': { type: 'string', multiple: true, value: 'FILE', help: "known_hosts file trusted besides ~/.ssh/known_hosts (or ssh_config's UserKnownHostsFile), repeatable; a missing file counts as empty" },
   'accept-new': { type: 'boolean', help: 'accept an unknown host key, adding it to the first --known-hosts file (else ~/.ssh/known_hosts); never a changed key' },
@@ -23,6 +23,12 @@ export const CONNECTION_OPTIONS: OptionSpecs = {
   'allow-strict-host-key-checking-no': { type: 'boolean', help: 'honour StrictHostKeyChecking no in the ssh_config file (else it is an error)' },
   timeout: { type: 'string', value: 'SECONDS', help: "limit for connecting and for each reply (default 30; ssh_config's ConnectTimeout for connecting)" },
   framing: { type: 'string', value: 'MODE', help: 'auto (default), eom (advertise base:1.0 only) or chunked (base:1.1 only)' },
+  tls: { type: 'boolean', help: 'NETCONF over TLS (RFC 7589) instead of SSH: port 6513 unless --port; no SSH option then' },
+  cert: { type: 'string', value: 'FILE', help: 'with --tls: the client certificate (PEM), with --key FILE its private key' },
+  ca: { type: 'string', multiple: true, value: 'FILE', help: "with --tls: CA certificate(s) (PEM) the server's certificate must chain to, repeatable (default Node's CA list)" },
+  'tls-servername': { type: 'string', value: 'NAME', help: "with --tls: the name the server's certificate must be issued for (default the host)" },
+  'tls-fingerprint': { type: 'string', value: 'SHA256', help: "with --tls: pin the server's certificate by its SHA-256 fingerprint (hex; without --ca the pin alone decides)" },
+  'tls-min-version': { type: 'string', value: 'VERSION', help: 'with --tls: lowest TLS version, 1.2 (default) or 1.3' },
 };
 
 export const OUTPUT_OPTIONS: OptionSpecs = {
@@ -69,8 +75,9 @@ export const EXIT_STATUS_HELP = `Exit status:
        ssh_config file)
   3    connection error: refused, unreachable, timed out, SSH failure, authentication
        failed, host key unknown / changed / revoked (of the server or a jump host),
-       a jump host or the proxy command failed, failed hello, session ended
-       (keepalive unanswered ...)
+       a jump host or the proxy command failed, TLS failure (the server's certificate
+       refused, ours refused or missing, TLS alert), failed hello, session ended
+       (keepalive unanswered ...); listen: no device called home in time
   4    the server lacks a capability the command needs (nothing was sent)
   5    no reply within --timeout
   70   internal error
@@ -78,7 +85,7 @@ export const EXIT_STATUS_HELP = `Exit status:
 
 export function mainHelp(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 3;
-  return `netconf - a NETCONF (RFC 6241) client over SSH
+  return `netconf - a NETCONF (RFC 6241) client over SSH or TLS
 
 Usage: netconf <command> [HOST] [arguments] [options]
        netconf <command> --help
@@ -105,6 +112,12 @@ keys are tried first (--key files, ssh_config IdentityFile, SSH agent, ~/.ssh/id
 the password. Jump hosts get the keys and the agent, never the password.
 Host keys: unknown keys are refused unless --accept-new; a changed key is always refused;
 jump hosts are checked the same way.
+TLS (--tls --cert FILE --key FILE --ca FILE): the server's certificate must chain to a
+--ca certificate and be issued for the host (or --tls-servername), or match the
+--tls-fingerprint pin; the passphrase of an encrypted --key comes from -p,
+--password-env, --ask-password or NETCONF_PASSWORD. SSH options are refused with --tls.
+Call home (RFC 8071): 'netconf listen --call-home ssh|tls COMMAND' waits for devices
+to connect and runs COMMAND on each.
 
 Output: the result of the RPC (the content of <data>, else of <rpc-reply>) as
 indented XML carrying its namespace declarations; a bare <ok/> prints "ok".
@@ -139,6 +152,6 @@ ${command.description}
 ${own}
 ${command.hostArgument === false ? '' : `${HOST_ARGUMENT_HELP}\n\n`}Connection and output options (--host, --port, -u, -p, --key, --known-hosts, --accept-new,
 -F/--ssh-config, -J/--jump, --proxy-command, --keepalive, --timeout, --framing, --raw,
---json, --quiet, --debug ...): see 'netconf --help'.
+--json, --quiet, --debug ...; --tls --cert --key --ca for TLS): see 'netconf --help'.
 `;
 }

@@ -114,6 +114,12 @@ export class TLSSession extends Session {
         reject(error);
       };
       const done = (): void => {
+        // without a CA, Node does not call checkServerIdentity: the pin is checked here
+        const presented = socket.getPeerCertificate().fingerprint256;
+        if (pin !== undefined && presented !== pin) {
+          fail(new TLSError(`The certificate of ${where} was refused: certificate fingerprint ${String(presented)} is not the pinned ${pin}`, 'fingerprint-mismatch', { code: 'FINGERPRINT_MISMATCH' }));
+          return;
+        }
         clearTimeout(timer);
         socket.off('error', onError);
         socket.on('error', keepLate);

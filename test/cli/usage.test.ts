@@ -39,16 +39,16 @@ after(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-const COMMANDS = ['hello', 'get', 'get-config', 'edit-config', 'commit', 'cancel-commit', 'discard-changes', 'validate', 'lock', 'unlock', 'rpc', 'get-schema', 'subscribe', 'kill-session'];
+const COMMANDS = ['hello', 'get', 'get-config', 'edit-config', 'commit', 'cancel-commit', 'discard-changes', 'validate', 'lock', 'unlock', 'rpc', 'get-schema', 'subscribe', 'kill-session', 'listen'];
 
 describe('help and version', { concurrency: true }, () => {
   it('netconf --help lists every command, the connection options and the exit statuses', async () => {
     const r = await runCli(['--help'], { env: cleanEnv(home) });
     assert.equal(r.code, 0);
     assert.equal(r.stderr, '');
-    assert.match(r.stdout, /^netconf - a NETCONF \(RFC 6241\) client over SSH\n\nUsage: netconf <command> \[HOST\] \[arguments\] \[options\]/);
+    assert.match(r.stdout, /^netconf - a NETCONF \(RFC 6241\) client over SSH or TLS\n\nUsage: netconf <command> \[HOST\] \[arguments\] \[options\]/);
     for (const c of COMMANDS) assert.match(r.stdout, new RegExp(`^  ${c} +\\S`, 'm'), c);
-    for (const o of ['--host HOST', '--port PORT', '-u, --user USER', '-p, --password PASSWORD', '--password-env VAR', '--ask-password', '--key FILE', '--known-hosts FILE', '--accept-new', '--insecure-accept-any-host-key', '--timeout SECONDS', '--framing MODE', '--raw', '--json', '--debug', '-V, --version', '-F, --ssh-config FILE', '-J, --jump HOPS', '--proxy-command CMD', '--keepalive SECONDS', '--allow-strict-host-key-checking-no', '--identities-only']) {
+    for (const o of ['--host HOST', '--port PORT', '-u, --user USER', '-p, --password PASSWORD', '--password-env VAR', '--ask-password', '--key FILE', '--known-hosts FILE', '--accept-new', '--insecure-accept-any-host-key', '--timeout SECONDS', '--framing MODE', '--raw', '--json', '--debug', '-V, --version', '-F, --ssh-config FILE', '-J, --jump HOPS', '--proxy-command CMD', '--keepalive SECONDS', '--allow-strict-host-key-checking-no', '--identities-only', '--tls', '--cert FILE', '--ca FILE', '--tls-servername NAME', '--tls-fingerprint SHA256', '--tls-min-version VERSION']) {
       assert.ok(r.stdout.includes(o), o);
     }
     assert.match(r.stdout, /Exit status:\n  0 +success/);

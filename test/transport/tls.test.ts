@@ -143,6 +143,7 @@ describe('TLSSession', () => {
     await pinned.connect({ host: '127.0.0.1', port, tls: { cert: pem('client.pem'), key: pem('client.key'), fingerprint: fingerprint.toLowerCase() } });
     await pinned.close();
     await expectTls(new TLSSession().connect({ host: '127.0.0.1', port, tls: client({ fingerprint: 'AA'.repeat(32) }) }), 'fingerprint-mismatch');
+    await expectTls(new TLSSession().connect({ host: '127.0.0.1', port, tls: { cert: pem('client.pem'), key: pem('client.key'), fingerprint: 'AA'.repeat(32) } }), 'fingerprint-mismatch');
     server.close();
   });
 

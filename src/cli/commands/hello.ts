@@ -7,7 +7,8 @@ export const hello: Command = {
   description: `Connects, prints what the server said in its <hello> (session-id and capabilities)
 and the framing negotiated, and closes. With --json: {"host", "port", "session-id",
 "framing", "capabilities": [...]} ("host" as given, e.g. an ssh_config alias; "port"
-the port connected to). (--raw is not available: the library does not keep
+the port connected to; under 'netconf listen', the device's address and the port
+it called from). (--raw is not available: the library does not keep
 the server's <hello> as received.)`,
   options: {},
   args: { min: 0, max: 0 },
@@ -16,7 +17,8 @@ the server's <hello> as received.)`,
     const m = await ctx.connect();
     const caps = m.serverCapabilities.toArray();
     if (ctx.out.mode === 'json') {
-      ctx.out.json({ host: ctx.settings.host, port: ctx.settings.target.port, 'session-id': m.sessionId, framing: m.session.framing, capabilities: caps });
+      const { host, port } = ctx.target;
+      ctx.out.json({ host, port, 'session-id': m.sessionId, framing: m.session.framing, capabilities: caps });
       return;
     }
     const lines = [

@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { cancelCommit, commit, discardChanges } from './commit.js';
 import { editConfig, validate } from './edit.js';
 import { hello } from './hello.js';
+import { listen } from './listen.js';
 import { lock, unlock } from './lock.js';
 import { get, getConfig } from './retrieve.js';
 import { rpc } from './rpc.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   getSchema,
   subscribe,
   killSession,
+  listen,
   serve,
 ];
 
