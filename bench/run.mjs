@@ -23,10 +23,14 @@
 //   (f) connect: CONNECTS connect() + close() each, direct and through one jump host, interleaved
 //       in one fresh process (bench/connect.mjs), beside the bare ssh2 handshake with the jump
 //       host alone and the bare ssh2 handshake + subsystem + hello with the peer
+//   (g) tls: get-config of a SIZE MB reply over NETCONF over TLS (bench/tls.mjs): the same peer
+//       binary exec'd by stunnel4 on 127.0.0.1:18832 (BENCH_TLS_PORT; mutual TLS, a throw-away
+//       PKI in bench/.state/tls/pki), this client (reply.bytes, and reply.xml) cold and warm, peak
+//       RSS, beside a bare Node tls socket reading the same bytes (hello, RPC, bytes counted)
 // Prints a table of medians (min–max) and the issue's targets, writes bench/results/latest.json.
 // Exits non-zero when a workload failed or produced no numbers; never because of a timing.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,6 +42,10 @@ const PYTHON = '/usr/bin/python3';
 // (f)'s jump host: scripts/jump-host.sh's private sshd (user ncjump), state in bench/.state/jump
 const JUMP_DIR = join(STATE, 'jump');
 const JUMP_PORT = process.env.BENCH_JUMP_PORT ?? '18831';
+// (g)'s TLS front end: stunnel4 exec'ing the peer binary per connection, state in bench/.state/tls
+const TLS_DIR = join(STATE, 'tls');
+const TLS_PORT = process.env.BENCH_TLS_PORT ?? '18832';
+const STUNNEL = '/usr/bin/stunnel4';
 
 const { values: cli } = parseArgs({
   options: {
@@ -80,8 +88,9 @@ if (cli.help) {
   console.log(`Options (full / --smoke): --rounds 5/1, --size-mb 100/1, --stream-mb 1000/1, --sessions 1000/20, --calls 4/2 (ncclient: --ncclient-calls 3/2),
   --sequential 500/20 (ncclient: --ncclient-sequential 200/10), --ncclient-sessions 200/20, --pipelined 20000/200, --window 256,
   --chunk-bytes 16384, --small-bytes 512, --many-bytes 4096, --connect-concurrency 100 (0: all at once), --connects 50/5,
-  --only a,b,c,d,e,f (or large,small,many,framing,stream,connect), BENCH_JUMP_PORT=18831 (the jump host of (f)),
-  --no-setup, --keep-peer (and the jump host), --json bench/results/latest.json, --report FILE (reprint a saved run)`);
+  --only a,b,c,d,e,f,g (or large,small,many,framing,stream,connect,tls), BENCH_JUMP_PORT=18831 (the jump host of (f)),
+  BENCH_TLS_PORT=18832 (the stunnel4 in front of the peer for (g)),
+  --no-setup, --keep-peer (and the jump host and stunnel4), --json bench/results/latest.json, --report FILE (reprint a saved run)`);
   process.exit(0);
 }
 const smoke = cli.smoke;
@@ -104,12 +113,13 @@ let opt = {
   window: Number(cli.window),
   connectConcurrency: Number(cli['connect-concurrency']),
   connects: num('connects', 50, 5),
+  tlsPort: Number(TLS_PORT),
   only: onlyWorkloads(cli.only),
 };
 if (cli.report) opt = JSON.parse(readFileSync(cli.report, 'utf8')).meta.options;
 if (!cli.json) cli.json = join(BENCH_DIR, 'results', opt.only ? `only-${opt.only.join('')}.json` : 'latest.json');
-/** Whether workload `letter` runs (or ran, for --report); (f) is absent from results saved before it existed. */
-const selected = (letter) => (opt.only ? opt.only.includes(letter) : letter !== 'f' || opt.connects !== undefined);
+/** Whether workload `letter` runs (or ran, for --report); (f) and (g) are absent from results saved before they existed. */
+const selected = (letter) => (opt.only ? opt.only.includes(letter) : (letter !== 'f' || opt.connects !== undefined) && (letter !== 'g' || opt.tlsPort !== undefined));
 const sizeBytes = Math.round(opt.sizeMb * 1e6); // MB = 10^6 bytes throughout
 const streamBytes = Math.round((opt.streamMb ?? opt.sizeMb) * 1e6);
 
@@ -118,9 +128,9 @@ const log = (...args) => console.error('[bench]', ...args);
 /** `--only` as sorted workload letters (undefined: all). */
 function onlyWorkloads(value) {
   if (value === undefined) return undefined;
-  const names = { large: 'a', small: 'b', many: 'c', framing: 'd', stream: 'e', connect: 'f' };
+  const names = { large: 'a', small: 'b', many: 'c', framing: 'd', stream: 'e', connect: 'f', tls: 'g' };
   const letters = value.split(',').map((w) => w.trim()).filter(Boolean).map((w) => names[w] ?? w);
-  for (const l of letters) if (!Object.values(names).includes(l)) throw new Error(`--only: unknown workload ${l} (a-f or ${Object.keys(names).join(', ')})`);
+  for (const l of letters) if (!Object.values(names).includes(l)) throw new Error(`--only: unknown workload ${l} (a-g or ${Object.keys(names).join(', ')})`);
   return [...new Set(letters)].sort();
 }
 
@@ -174,6 +184,145 @@ function stopJump() {
   spawnSync('bash', ['scripts/jump-host.sh', 'stop', JUMP_DIR], { cwd: ROOT, stdio: 'inherit' });
 }
 
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+function portOpen(port) {
+  return spawnSync('bash', ['-c', `(exec 3<>/dev/tcp/127.0.0.1/${Number(port)}) 2>/dev/null`], { stdio: 'ignore' }).status === 0;
+}
+
+const sleepMs = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** The pid of our stunnel4 daemon, when it is alive (read from its pid file, checked in /proc). */
+function tlsDaemonPid() {
+  let pid;
+  try {
+    pid = Number(readFileSync(join(TLS_DIR, 'stunnel.pid'), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!(pid > 1)) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return stat.includes('(stunnel') && state !== 'Z' ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Start (g)'s TLS front end (a leftover of --keep-peer is stopped first): the throw-away PKI
+ * (scripts/test-pki.sh, kept while valid) and one stunnel4 daemon, run as this user, on
+ * 127.0.0.1:TLS_PORT, requiring a client certificate from the test CA (verifyChain), TLS 1.2 or
+ * later, exec'ing the peer binary with the same arguments as the sshd's Subsystem line (so it
+ * reads bench/.state/peer.conf, and `bench/peer.sh stop` also finds leftovers). Writes tls.json
+ * for bench/tls.mjs.
+ */
+function startTls() {
+  stopTls();
+  if (!existsSync(STUNNEL)) throw new Error(`${STUNNEL} missing: apt-get install stunnel4 openssl (or bash scripts/netconfd.sh install)`);
+  const peerBin = join(BENCH_DIR, '.build', 'netconf-bench-peer');
+  const peerConf = join(STATE, 'peer.conf');
+  for (const path of [TLS_DIR, peerBin, peerConf]) if (!/^[A-Za-z0-9_./@+:=,-]+$/.test(path)) throw new Error(`path ${path} has characters stunnel.conf cannot carry`);
+  if (portOpen(TLS_PORT)) throw new Error(`127.0.0.1:${TLS_PORT} is already in use (set BENCH_TLS_PORT)`);
+  mkdirSync(TLS_DIR, { recursive: true });
+  const pki = join(TLS_DIR, 'pki');
+  sh('bash', ['scripts/test-pki.sh', pki], `TLS test PKI (scripts/test-pki.sh ${pki})`);
+  const conf = join(TLS_DIR, 'stunnel.conf');
+  writeFileSync(
+    conf,
+    [
+      '; generated by bench/run.mjs for workload (g)',
+      'foreground = no',
+      `pid = ${join(TLS_DIR, 'stunnel.pid')}`,
+      `output = ${join(TLS_DIR, 'stunnel.log')}`,
+      'syslog = no',
+      'debug = notice',
+      '',
+      '[netconf-bench]',
+      `accept = 127.0.0.1:${Number(TLS_PORT)}`,
+      `cert = ${pki}/server.pem`,
+      `key = ${pki}/server.key`,
+      `CAfile = ${pki}/ca.pem`,
+      'requireCert = yes',
+      'verifyChain = yes',
+      'sslVersionMin = TLSv1.2',
+      'socket = l:TCP_NODELAY=1',
+      'TIMEOUTclose = 0',
+      `exec = ${peerBin}`,
+      `execArgs = ${peerBin} ${peerConf}`,
+      '',
+    ].join('\n'),
+  );
+  const r = spawnSync(STUNNEL, [conf], { cwd: TLS_DIR, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 30000 });
+  const logTail = () => {
+    try {
+      return readFileSync(join(TLS_DIR, 'stunnel.log'), 'utf8').trim().split('\n').slice(-10).join('\n');
+    } catch {
+      return '';
+    }
+  };
+  if (r.status !== 0) throw new Error(`stunnel4 ${conf} failed (exit ${r.status ?? r.signal}): ${`${r.stdout}${r.stderr}`.trim().slice(-2000)}\n${logTail()}`);
+  let pid;
+  for (let i = 0; i < 150 && !(pid && portOpen(TLS_PORT)); i++) {
+    sleepMs(100);
+    pid = tlsDaemonPid();
+  }
+  if (!pid || !portOpen(TLS_PORT)) {
+    stopTls();
+    throw new Error(`stunnel4 did not come up on 127.0.0.1:${TLS_PORT}\n${logTail()}`);
+  }
+  const version = /stunnel \S+/.exec(spawnSync(STUNNEL, ['-version'], { encoding: 'utf8' }).stderr ?? '')?.[0];
+  const info = { host: '127.0.0.1', port: Number(TLS_PORT), ca: `${pki}/ca.pem`, cert: `${pki}/client.pem`, key: `${pki}/client.key`, stunnelPid: pid, stunnel: version, conf, peerBinary: peerBin };
+  writeFileSync(join(TLS_DIR, 'tls.json'), `${JSON.stringify(info, null, 2)}\n`);
+  log(`stunnel4 up (pid ${pid}, 127.0.0.1:${TLS_PORT}, ${join(TLS_DIR, 'tls.json')})`);
+  return info;
+}
+
+/** Stop our stunnel4 daemon and the peers it exec'd (idempotent). */
+function stopTls() {
+  const pid = tlsDaemonPid();
+  if (pid !== undefined) {
+    // its children: the peers of open connections (each exits at EOF anyway)
+    const pids = [pid];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) pids.push(Number(entry));
+      } catch {
+        // gone
+      }
+    }
+    const signal = (sig) => {
+      for (const p of pids) {
+        try {
+          process.kill(p, sig);
+        } catch {
+          // gone
+        }
+      }
+    };
+    const alive = (p) => {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    };
+    signal('SIGTERM');
+    for (let i = 0; i < 50 && pids.some(alive); i++) sleepMs(100);
+    if (pids.some(alive)) signal('SIGKILL');
+  }
+  for (const f of ['stunnel.pid', 'tls.json']) {
+    try {
+      unlinkSync(join(TLS_DIR, f));
+    } catch {
+      // not there
+    }
+  }
+}
+
 /** Replace the peer's configuration atomically (the peer checks it before every RPC). */
 function configurePeer(replyBytes) {
   const file = join(STATE, 'peer.conf');
@@ -220,6 +369,7 @@ const nodeClient = (workload, extra = []) => ['node', ['bench/client-node.mjs', 
 const ncclientClient = (workload, extra = []) => [PYTHON, ['bench/client-ncclient.py', '--workload', workload, ...extra]];
 const ssh2Ceiling = (workload, extra = []) => ['node', ['bench/ceiling-ssh2.mjs', '--workload', workload, ...extra]];
 const opensshCeiling = (workload, extra = []) => ['node', ['bench/ceiling-openssh.mjs', '--workload', workload, ...extra]];
+const tlsClient = (mode, extra = []) => ['node', ['bench/tls.mjs', '--mode', mode, '--tls', join(TLS_DIR, 'tls.json'), ...extra]];
 
 /** The runs of one round, workload by workload: [client id, command] in the order to run them. */
 function roundPlan(round) {
@@ -279,6 +429,18 @@ function roundPlan(round) {
       letter: 'f',
       replyBytes: opt.smallBytes,
       runs: [['node', ['node', ['bench/connect.mjs', '--connects', String(opt.connects), '--jump', join(JUMP_DIR, 'jump.json')]]]],
+    },
+    {
+      // over TLS (stunnel4 exec'ing the same peer binary): this client, reply.bytes (the row
+      // compared) and reply.xml, and the bare tls socket reading the same bytes; this client and
+      // the bare socket alternate which goes first
+      workload: 'tls',
+      letter: 'g',
+      replyBytes: sizeBytes,
+      runs: [
+        ...pair(['node', tlsClient('node', [...largeArgs, '--as', 'bytes'])], ['tls-bare', tlsClient('bare', largeArgs)]),
+        ['node-xml', tlsClient('node', [...largeArgs, '--as', 'string'])],
+      ],
     },
   ];
   return steps.filter((step) => selected(step.letter));
@@ -365,6 +527,20 @@ function summarise(samples, framing) {
   const extraRatio = extra && bareJump ? extra.median / bareJump.median : undefined;
   row('f', '  (via jump − direct) ÷ the bare jump handshake', '×', 'lower', { node: Number.isFinite(extraRatio) ? { median: extraRatio, min: extraRatio, max: extraRatio, n: 1 } : null });
 
+  // (g) over TLS; column `bare TLS socket`: Node's tls socket, hello + RPC, the reply bytes counted
+  const tlsRuns = ['node', 'tls-bare'];
+  const tlsMBps = (r) => (r.bytes ?? sizeBytes) / r.coldSeconds / MB;
+  const tlsWarmMBps = (r) => r.warmSeconds.map((s) => (r.bytes ?? sizeBytes) / s / MB);
+  row('g', `TLS get-config ${sz}, COLD (1st call, fresh process)`, 's', 'lower', each('tls', (r) => r.coldSeconds, tlsRuns));
+  row('g', `TLS get-config ${sz}, COLD throughput (reply.bytes)`, 'MB/s', 'higher', each('tls', tlsMBps, tlsRuns));
+  row('g', `TLS get-config ${sz}, WARM (later calls)`, 's', 'lower', each('tls', (r) => r.warmSeconds, tlsRuns));
+  row('g', `TLS get-config ${sz}, WARM throughput (reply.bytes)`, 'MB/s', 'higher', each('tls', tlsWarmMBps, tlsRuns));
+  row('g', '  TLS peak RSS after the cold call', 'MB', 'lower', each('tls', (r) => r.peakRssCold / MB, tlsRuns));
+  row('g', '  TLS peak RSS after all calls', 'MB', 'lower', each('tls', (r) => r.peakRss / MB, tlsRuns));
+  row('g', '  TLS, as reply.xml (one string): COLD throughput', 'MB/s', 'higher', { node: get('tls', 'node-xml', tlsMBps) });
+  row('g', '  TLS, as reply.xml: WARM throughput', 'MB/s', 'higher', { node: get('tls', 'node-xml', tlsWarmMBps) });
+  row('g', '  TLS, as reply.xml: peak RSS after all calls', 'MB', 'lower', { node: get('tls', 'node-xml', (r) => r.peakRss / MB) });
+
   for (const f of framing?.results ?? []) {
     row('d', `framing decoder: ${f.case}`, 'MB/s', 'higher', { node: { median: f.medianMBps, min: f.minMBps, max: f.maxMBps, n: framing.rounds } });
     row('d', `  + one Buffer.concat of the message`, 'MB/s', 'higher', { node: { median: f.withConcatMedianMBps, min: f.withConcatMedianMBps, max: f.withConcatMedianMBps, n: 1 } });
@@ -422,6 +598,14 @@ function targets(rows) {
   const bareJump = med(find('  the jump host alone'), 'ssh2');
   const extraRatio = extra / bareJump;
   t('(f) through one jump host: the extra connect time is one handshake (<= 1.5x the bare jump handshake)', `${fmt(extraRatio, 2)}x`, Number.isFinite(extraRatio) ? extraRatio <= 1.5 : undefined, `via jump − direct ${fmt(extra)} ms (median of the per-pair differences); the jump host's bare ssh2 handshake + auth ${fmt(bareJump)} ms; direct ${fmt(med(find('connect() direct'), 'node'))} ms, via jump ${fmt(med(find('connect() through one jump host'), 'node'))} ms`);
+  // (g) over TLS, reply.bytes against the bare tls socket reading the same bytes
+  const tlsWarm = find(`TLS get-config ${opt.sizeMb} MB, WARM throughput`);
+  const tlsCold = find(`TLS get-config ${opt.sizeMb} MB, COLD throughput`);
+  const tp = med(tlsWarm, 'node') / med(tlsWarm, 'tls-bare');
+  const tpc = med(tlsCold, 'node') / med(tlsCold, 'tls-bare');
+  const tlsRss = find('  TLS peak RSS after all calls');
+  const tlsRssCold = find('  TLS peak RSS after the cold call');
+  t('(g) TLS: this client >= 70% of the bare TLS socket (warm)', `${fmt(100 * tp, 0)}%`, Number.isFinite(tp) ? tp >= 0.7 : undefined, `reply.bytes ${fmt(med(tlsWarm, 'node'))} vs ${fmt(med(tlsWarm, 'tls-bare'))} MB/s warm; cold ${fmt(med(tlsCold, 'node'))} vs ${fmt(med(tlsCold, 'tls-bare'))} MB/s (${fmt(100 * tpc, 0)}%); peak RSS ${fmt(med(tlsRssCold, 'node'))} MB after the cold call, ${fmt(med(tlsRss, 'node'))} MB after all calls (${fmt((med(tlsRss, 'node') * 1e6) / sizeBytes, 2)}x the reply; the bare socket ${fmt(med(tlsRss, 'tls-bare'))} MB)`);
   return out.filter((x) => selected(x.target[1]));
 }
 
@@ -434,6 +618,8 @@ function printTable(meta, rows, targetList) {
     ['ssh2 bare channel', (r) => cell(r.ssh2)],
     ['ssh2 + one string', (r) => cell(r['ssh2-string'])],
     ['ssh -s netconf', (r) => cell(r.openssh)],
+    // (g) only: Node's tls socket reading the same reply (no column when (g) did not run)
+    ...(selected('g') ? [['bare TLS socket', (r) => cell(r['tls-bare'])]] : []),
   ];
   const table = [cols.map((c) => c[0]), ...rows.map((r) => cols.map((c) => c[1](r)))];
   const widths = cols.map((_, i) => Math.max(...table.map((line) => line[i].length)));
@@ -449,6 +635,7 @@ function printTable(meta, rows, targetList) {
   if (selected('a')) out.push('ssh2 + one string: the bare ssh2 channel also building each (a) reply as one string, as reply.xml is (framing stripped as it arrives, one Latin-1 decode): the string ceiling');
   if (['a', 'b', 'c'].some(selected)) out.push(`samples per round: large ${opt.calls} calls (ncclient ${opt.ncclientCalls}), first cold; ${opt.sequential} sequential RPCs (ncclient ${opt.ncclientSequential}); ${opt.pipelined} pipelined; ${opt.sessions} sessions (ncclient ${opt.ncclientSessions}), ${opt.connectConcurrency || 'all'} connecting at once`);
   if (selected('f')) out.push(`(f) per round, one fresh process: ${opt.connects} connects of each kind, interleaved (direct, via jump, bare jump handshake, bare direct), after one untimed of each; jump host: scripts/jump-host.sh's sshd on ${meta.jump ? `127.0.0.1:${meta.jump.port}` : '127.0.0.1'}, UsePAM no; strict host-key checking (known_hosts from the .pub files)`);
+  if (selected('g')) out.push(`(g) over TLS: ${meta.tls?.stunnel ?? 'stunnel4'} on 127.0.0.1:${meta.tls?.port ?? opt.tlsPort} exec'ing the same peer binary, mutual TLS (requireCert, verifyChain; scripts/test-pki.sh), ${meta.tls?.protocol ?? '?'} ${meta.tls?.cipher ?? '?'} (bare socket: ${meta.tls?.bareProtocol ?? '?'} ${meta.tls?.bareCipher ?? '?'}); bare TLS socket: tls.connect() with the same credentials, hello, the same RPCs, the reply bytes counted`);
   out.push('');
   out.push(line(table[0]));
   out.push(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
@@ -474,8 +661,10 @@ async function main() {
   const failures = [];
   const samples = [];
   let framing;
+  let tlsInfo;
   try {
     if (selected('f')) startJump();
+    if (selected('g')) tlsInfo = startTls();
     configurePeer(opt.smallBytes);
     const info = {
       node: await measure('info node', ...nodeClient('info'), 120),
@@ -514,6 +703,7 @@ async function main() {
       ['c', 'many', ['node', 'ncclient']],
       ['e', 'stream', ['node', 'ssh2']],
       ['f', 'connect', ['node']],
+      ['g', 'tls', ['node', 'tls-bare', 'node-xml']],
     ];
     for (const [letter, w, clients] of required) {
       if (!selected(letter)) continue;
@@ -554,6 +744,9 @@ async function main() {
       },
       framing: info.node.framing ?? '?',
       jump: selected('f') ? { port: Number(JUMP_PORT), dir: JUMP_DIR } : undefined,
+      tls: selected('g')
+        ? { port: tlsInfo?.port, stunnel: tlsInfo?.stunnel, protocol: firstOk('tls', 'node')?.protocol, cipher: firstOk('tls', 'node')?.cipher, bareProtocol: firstOk('tls', 'tls-bare')?.protocol, bareCipher: firstOk('tls', 'tls-bare')?.cipher }
+        : undefined,
       loadavgStart,
       loadavgEnd: loadavg(),
       seconds: (Date.now() - started) / 1000,
@@ -565,6 +758,7 @@ async function main() {
     console.log(`\nwrote ${cli.json} (${fmt(meta.seconds, 0)} s)`);
   } finally {
     if (!cli['keep-peer']) {
+      if (selected('g')) stopTls();
       spawnSync('bash', ['bench/peer.sh', 'stop'], { cwd: ROOT, stdio: 'inherit' });
       if (selected('f')) stopJump();
     }
@@ -586,6 +780,7 @@ function report(file) {
 if (cli.report) report(cli.report);
 else main().catch((err) => {
   console.error(err);
+  if (selected('g')) stopTls();
   spawnSync('bash', ['bench/peer.sh', 'stop'], { cwd: ROOT, stdio: 'inherit' });
   if (selected('f')) stopJump();
   process.exitCode = 1;
