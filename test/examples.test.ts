@@ -119,9 +119,50 @@ it('examples/reconnect.mjs takes the lock again on a new session each time the s
   }
 });
 
-it('README.md shows examples/safe-change.mjs, examples/stream.mjs and examples/cli.sh verbatim', async () => {
+it('examples/tls.mjs connects over TLS with a client certificate and reads running; a wrong CA is a TLSError', async () => {
+  const { generateTestPki } = await import('../src/simulator/index.js');
+  const pki = await generateTestPki({ dir: join(dir, 'pki') });
+  await using tlsSim = await startSimulator({ users: [{ username: 'admin' }], tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca.cert } });
+  const tlsEnv = { ...env, NETCONF_PORT: String(tlsSim.port), NETCONF_TLS_CERT: pki.client.certFile, NETCONF_TLS_KEY: pki.client.keyFile, NETCONF_TLS_CA: pki.ca.certFile };
+  const { stdout } = await run(process.execPath, [join(repo, 'examples', 'tls.mjs')], { env: tlsEnv, cwd: repo, timeout: 60_000 });
+  assert.match(stdout, /^connected to 127\.0\.0\.1:\d+ \(TLS\): session-id \d+, server certificate CN=netconfkit-simulator$/m);
+  assert.match(stdout, /^running configuration: \d+ characters$/m);
+  await assert.rejects(run(process.execPath, [join(repo, 'examples', 'tls.mjs')], { env: { ...tlsEnv, NETCONF_TLS_CA: pki.otherCa.certFile }, cwd: repo, timeout: 60_000 }), (err: { code?: number; stderr?: string }) => {
+    assert.equal(err.code, 3);
+    assert.match(err.stderr ?? '', /TLS refused \(unknown-ca\)/);
+    return true;
+  });
+});
+
+it('examples/call-home.mjs takes the call of a simulator dialling in over SSH, checked against known_hosts', async () => {
+  const { spawn } = await import('node:child_process');
+  const { createServer } = await import('node:net');
+  const port = await new Promise<number>((resolvePort) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const p = (probe.address() as { port: number }).port;
+      probe.close(() => resolvePort(p));
+    });
+  });
+  await using device = await startSimulator({ users: [{ username: 'admin', password: 's3cret' }], callHome: { host: '127.0.0.1', port, reconnect: { strategy: 'once', interval: 0.2 } } });
+  const knownHosts = join(dir, 'known_hosts_call_home');
+  await writeFile(knownHosts, `127.0.0.1 ${device.hostKey.publicKey}\n`);
+  const child = spawn(process.execPath, [join(repo, 'examples', 'call-home.mjs')], { env: { ...env, CALL_HOME_PORT: String(port), CALL_HOME_ADDRESS: '127.0.0.1', CALL_HOME_DEVICES: '1', NETCONF_KNOWN_HOSTS: knownHosts }, cwd: repo });
+  let out = '';
+  let errText = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (errText += text));
+  const code = await new Promise<number | null>((resolveExit) => {
+    const timer = setTimeout(() => child.kill(), 30_000);
+    child.once('exit', (exitCode) => (clearTimeout(timer), resolveExit(exitCode)));
+  });
+  assert.equal(code, 0, errText);
+  assert.match(out, new RegExp(`^listening on port ${port}$`, 'm'));
+  assert.match(out, /^127\.0\.0\.1 \(SHA256:[^)]+\) called home: session-id \d+, running configuration \d+ characters$/m);
+});
+
+it('README.md shows examples/safe-change.mjs, stream.mjs, tls.mjs, call-home.mjs and cli.sh verbatim', async () => {
   const readme = await readFile(join(repo, 'README.md'), 'utf8');
-  for (const [file, lang] of [['safe-change.mjs', 'js'], ['stream.mjs', 'js'], ['cli.sh', 'sh']] as const) {
+  for (const [file, lang] of [['safe-change.mjs', 'js'], ['stream.mjs', 'js'], ['tls.mjs', 'js'], ['call-home.mjs', 'js'], ['cli.sh', 'sh']] as const) {
     const source = await readFile(join(repo, 'examples', file), 'utf8');
     const block = '```' + lang + '\n' + source + (source.endsWith('\n') ? '' : '\n') + '```';
     assert.ok(readme.includes(block), `README.md must show examples/${file} verbatim in a \`\`\`${lang} block (copy the file into README.md)`);
