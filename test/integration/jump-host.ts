@@ -12,7 +12,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync } fr
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, repoRoot, run, type Netconfd } from './netconfd.js';
+import { freePort, repoRoot, run, startInstance, type Netconfd } from './netconfd.js';
 
 const SCRIPT = join(repoRoot(), 'scripts', 'jump-host.sh');
 
@@ -118,26 +118,7 @@ export function processName(pid: number): string | undefined {
 /** Start a fresh jump host on a free loopback port. */
 export async function startJumpHost(name: string): Promise<JumpHost> {
   const stateDir = await mkdtemp(join(tmpdir(), `netconf-jump-${name}-`));
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    try {
-      await run('bash', [SCRIPT, 'start', stateDir, String(port)], { timeout: 60_000 });
-      lastError = undefined;
-      break;
-    } catch (err) {
-      lastError = err;
-      const e = err as { stderr?: string };
-      // another process took the port between freePort() and sshd's bind: try another one
-      if (!/already in use|Address already in use/.test(e.stderr ?? '')) break;
-    }
-  }
-  if (lastError !== undefined) {
-    const e = lastError as { stdout?: string; stderr?: string; message: string };
-    await run('bash', [SCRIPT, 'stop', stateDir], { timeout: 30_000 }).catch(() => undefined);
-    await rm(stateDir, { recursive: true, force: true });
-    throw new Error(`could not start the jump host (${SCRIPT} start): ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
+  await startInstance(SCRIPT, stateDir, 'jump host', freePort);
   const info = JSON.parse(readFileSync(join(stateDir, 'jump.json'), 'utf8')) as JumpJson;
   const jump: JumpHost = {
     ...info,

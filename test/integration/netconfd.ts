@@ -59,6 +59,29 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `bash SCRIPT start STATEDIR PORT ARGS…`, with another port from `nextPort` when another process
+ * took the port between choosing it and the server's bind (up to 3 tries). On failure the
+ * instance is stopped, its state deleted, and the error carries the script's output.
+ */
+export async function startInstance(script: string, stateDir: string, what: string, nextPort: () => Promise<number>, args: (port: number) => string[] = () => []): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await nextPort();
+    try {
+      await run('bash', [script, 'start', stateDir, String(port), ...args(port)], { timeout: 60_000 });
+      return;
+    } catch (err) {
+      lastError = err;
+      if (!/already in use|Address already in use/.test((err as { stderr?: string }).stderr ?? '')) break;
+    }
+  }
+  const e = lastError as { stdout?: string; stderr?: string; message: string };
+  await run('bash', [script, 'stop', stateDir], { timeout: 30_000 }).catch(() => undefined);
+  await rm(stateDir, { recursive: true, force: true });
+  throw new Error(`could not start the ${what} (${script} start): ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+}
+
 /** Options of {@link startNetconfd}. */
 export interface TestServerOptions {
   /** Start netconfd with `--with-nmda=true` (TEST_SERVER_NMDA=1): get-data, ietf-datastores, ietf-origin. */

@@ -19,7 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, run, type Netconfd } from './netconfd.js';
+import { repoRoot, run, startInstance, type Netconfd } from './netconfd.js';
 import { descendantPids, isRunning, processName } from './jump-host.js';
 
 const SCRIPT = join(repoRoot(), 'scripts', 'stunnel-netconf.sh');
@@ -188,28 +188,7 @@ export async function startTlsPeer(name: string, netconfd: Netconfd, options: Tl
   const extra: string[] = [];
   if (options.tlsMin) extra.push('--tls-min', options.tlsMin);
   if (options.tlsMax) extra.push('--tls-max', options.tlsMax);
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePortBlock(SERVICE_COUNT);
-    try {
-      await run('bash', [SCRIPT, 'start', stateDir, String(port), netconfd.stateDir, String(netconfd.port), ...extra], {
-        timeout: 60_000,
-      });
-      lastError = undefined;
-      break;
-    } catch (err) {
-      lastError = err;
-      const e = err as { stderr?: string };
-      // another process took a port between freePortBlock() and stunnel's bind: try other ones
-      if (!/already in use|Address already in use/.test(e.stderr ?? '')) break;
-    }
-  }
-  if (lastError !== undefined) {
-    const e = lastError as { stdout?: string; stderr?: string; message: string };
-    await run('bash', [SCRIPT, 'stop', stateDir], { timeout: 30_000 }).catch(() => undefined);
-    await rm(stateDir, { recursive: true, force: true });
-    throw new Error(`could not start the TLS peer (${SCRIPT} start): ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
+  await startInstance(SCRIPT, stateDir, 'TLS peer', () => freePortBlock(SERVICE_COUNT), () => [netconfd.stateDir, String(netconfd.port), ...extra]);
   const info = JSON.parse(readFileSync(join(stateDir, 'tls.json'), 'utf8')) as TlsJson;
   const readLog = (file: string) => {
     try {
