@@ -2,7 +2,9 @@
 // Checks that the layers of src/ point one way (docs/architecture.md):
 //
 //   errors.ts, namespaces.ts  <-  xml/  <-  transport/  <-  rpc/  <-  operations/  <-  manager.ts, call-home.ts
-//     <-  index.ts (public API), internals.ts (netconfkit/internals)  <-  simulator/, cli/
+//     <-  index.ts (public API), internals.ts (netconfkit/internals)  <-  simulator/, fleet/  <-  cli/
+//   yang/ (schemas, the RFC 7951 codec) stands beside transport/ and rpc/: it sees only xml/ and the
+//   bottom, and rpc/ and everything above may use it.
 //
 // errors.ts and namespaces.ts (the bottom) may be imported from anywhere.
 //
@@ -20,13 +22,16 @@ export const ALLOWED = {
   base: [],
   xml: ['base'],
   transport: ['base', 'xml'],
-  rpc: ['base', 'xml', 'transport'],
-  operations: ['base', 'xml', 'transport', 'rpc'],
-  manager: ['base', 'xml', 'transport', 'rpc', 'operations'],
-  api: ['base', 'xml', 'transport', 'rpc', 'operations', 'manager'],
+  yang: ['base', 'xml'],
+  rpc: ['base', 'xml', 'transport', 'yang'],
+  operations: ['base', 'xml', 'transport', 'rpc', 'yang'],
+  manager: ['base', 'xml', 'transport', 'rpc', 'operations', 'yang'],
+  api: ['base', 'xml', 'transport', 'rpc', 'operations', 'manager', 'yang'],
   simulator: ['base', 'api'],
-  cli: ['base', 'api', 'simulator-api'],
+  fleet: ['base', 'api'],
+  cli: ['base', 'api', 'simulator-api', 'fleet-api'],
   'simulator-api': ['simulator'],
+  'fleet-api': ['fleet'],
 };
 
 /** The unit of a module, from its path relative to src/ (with / separators). */
@@ -35,6 +40,7 @@ export function unitOf(path) {
   if (path === 'index.ts' || path === 'internals.ts') return 'api';
   if (path === 'manager.ts' || path === 'call-home.ts') return 'manager';
   if (path === 'simulator/index.ts') return 'simulator-api';
+  if (path === 'fleet/index.ts') return 'fleet-api';
   const slash = path.indexOf('/');
   return slash === -1 ? path.replace(/\.ts$/, '') : path.slice(0, slash);
 }

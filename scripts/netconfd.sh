@@ -24,7 +24,7 @@ TEST_USER="nctest"
 JUMP_USER="ncjump"
 JUMP_PASSWORD_FILE="$STATE_ROOT/password-ncjump"
 
-PACKAGES=(netconfd openssh-server openssh-client socat stunnel4 openssl)
+PACKAGES=(netconfd openssh-server openssh-client socat stunnel4 openssl libyang2-tools redis-server)
 NETCONFD=/usr/sbin/netconfd
 SUBSYSTEM=/usr/sbin/netconf-subsystem
 SSHD=/usr/sbin/sshd
@@ -112,7 +112,7 @@ cmd_install() {
     [[ -x $p ]] || die "$p missing after install"
   done
 
-  for p in ssh ssh-keygen ssh-agent ssh-add socat stunnel4 openssl; do
+  for p in ssh ssh-keygen ssh-agent ssh-add socat stunnel4 openssl yanglint redis-server; do
     command -v "$p" >/dev/null || die "$p missing after install"
   done
 
