@@ -20,6 +20,10 @@ import * as schemaOps from './operations/schema.js';
 import * as sessionOps from './operations/session-control.js';
 import * as subscriptionOps from './operations/subscription.js';
 import { rootIs, xmlText, type XmlInput } from './operations/xml-fragments.js';
+import { isJsonInput, jsonInputXml, type JsonInput, type JsonObject } from './operations/json-config.js';
+import type { ReplyJsonOptions } from './rpc/rpc-reply.js';
+import { fetchDeviceModules, loadDeviceSchema, loadDirectorySchema, type DeviceModules, type DiscoveredSchema, type SchemaDiscoveryOptions } from './operations/schema-discovery.js';
+import type { YangSchema } from './yang/schema.js';
 import { NETCONF_NS } from './namespaces.js';
 
 /** Options of a {@link Manager}, whatever the transport. */
@@ -34,6 +38,33 @@ export interface ManagerOptions {
   closeTimeout?: number;
   /** Called with a reply that matches no pending RPC (otherwise only logged with NODE_DEBUG=netconf). */
   onUnknownReply?: (reply: RPCReply) => void;
+  /**
+   * Directories of `.yang` files compiled into the manager's {@link Manager.schema} when it is
+   * created (offline, every module implemented), for JSON in and out. See {@link Manager.loadSchema}.
+   */
+  yangDir?: string | readonly string[];
+  /** With `yangDir`: the enabled features per module (default every feature). */
+  yangFeatures?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Options of {@link Manager.loadSchema}. */
+export interface LoadSchemaOptions extends CallOptions {
+  /**
+   * Directories of `.yang` files to compile instead of asking the device (offline; every module
+   * in them implemented).
+   */
+  yangDir?: string | readonly string[];
+  /** Enabled features per module; default the device's (with `yangDir`: every feature). */
+  features?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The module cache directory, or `false` for none; default `$NETCONFKIT_YANG_CACHE`, else
+   * `$XDG_CACHE_HOME/netconfkit/yang`, else `~/.cache/netconfkit/yang`.
+   */
+  cacheDir?: string | false;
+  /** Fetch modules missing from the cache with `<get-schema>`; default true. */
+  fetch?: boolean;
+  /** Called before each `<get-schema>`. */
+  onFetch?: (name: string, revision: string | undefined) => void;
 }
 
 /** Options of {@link connect} over SSH (the default): the SSH connection's, the manager's, and the client capabilities. */
@@ -52,6 +83,18 @@ export interface ConnectTLSOptions extends TLSConnectOptions, ManagerOptions {
   capabilities?: Iterable<string>;
 }
 
+/** The options of schema discovery from those of {@link Manager.loadSchema}. */
+function discoveryOptions(options: LoadSchemaOptions): SchemaDiscoveryOptions {
+  const discovery: SchemaDiscoveryOptions = {};
+  if (options.timeout !== undefined) discovery.timeout = options.timeout;
+  if (options.signal) discovery.signal = options.signal;
+  if (options.features) discovery.features = options.features;
+  if (options.cacheDir !== undefined) discovery.cache = options.cacheDir;
+  if (options.fetch !== undefined) discovery.fetch = options.fetch;
+  if (options.onFetch) discovery.onFetch = options.onFetch;
+  return discovery;
+}
+
 /**
  * Connect over SSH (or, with `transport: 'tls'`, over TLS) and return a {@link Manager}
  * (ncclient's `manager.connect`).
@@ -63,15 +106,22 @@ export interface ConnectTLSOptions extends TLSConnectOptions, ManagerOptions {
  * ```
  */
 export async function connect(options: ConnectOptions | ConnectTLSOptions): Promise<Manager> {
+  if (options.transport !== undefined && options.transport !== 'ssh' && options.transport !== 'tls') throw new TypeError(`transport must be 'ssh' or 'tls', got ${String(options.transport)}`);
+  // Compiled before connecting: a module that does not compile leaves no session open.
+  const schema = options.yangDir !== undefined ? loadDirectorySchema(options.yangDir, options.yangFeatures) : undefined;
+  const managerOptions = { ...options, yangDir: undefined };
+  let m: Manager;
   if (options.transport === 'tls') {
     const session = new TLSSession(options.capabilities);
     await session.connect(options);
-    return new Manager(session, options);
+    m = new Manager(session, managerOptions);
+  } else {
+    const session = new SSHSession(options.capabilities);
+    await session.connect(options);
+    m = new Manager(session, managerOptions);
   }
-  if (options.transport !== undefined && options.transport !== 'ssh') throw new TypeError(`transport must be 'ssh' or 'tls', got ${String(options.transport)}`);
-  const session = new SSHSession(options.capabilities);
-  await session.connect(options);
-  return new Manager(session, options);
+  if (schema) m.schema = schema;
+  return m;
 }
 
 /**
@@ -88,6 +138,8 @@ export class Manager implements AsyncDisposable {
   readonly #notifications: NotificationQueue;
   readonly #closeTimeout: number;
   #closing: Promise<void> | undefined;
+  #schema: YangSchema | undefined;
+  #discovery: DiscoveredSchema | undefined;
   /** A `<close-session>` of closeSession() is in flight: the server hanging up is then no failure. */
   #closeRequested = false;
   /**
@@ -125,6 +177,61 @@ export class Manager implements AsyncDisposable {
     if (options.raiseMode !== undefined) dispatcherOptions.raiseMode = options.raiseMode;
     if (options.onUnknownReply !== undefined) dispatcherOptions.onUnknownReply = options.onUnknownReply;
     this.#rpc = new RPCDispatcher(session, dispatcherOptions);
+    if (options.yangDir !== undefined) this.schema = loadDirectorySchema(options.yangDir, options.yangFeatures);
+  }
+
+  // ---- YANG --------------------------------------------------------------------------------
+
+  /**
+   * The compiled YANG schema of the session, when one is loaded ({@link loadSchema}, the
+   * `yangDir` option, or set here): what `reply.json()`, `notificationJson()` and the `{ json }`
+   * forms of {@link editConfig}, {@link editData} and {@link rpc} use.
+   */
+  get schema(): YangSchema | undefined {
+    return this.#schema;
+  }
+
+  set schema(schema: YangSchema | undefined) {
+    this.#schema = schema;
+    this.#notifications.schema = schema;
+  }
+
+  /** What the last {@link loadSchema} from the device found: the module list, fetched and cached modules, warnings. */
+  get schemaDiscovery(): DiscoveredSchema | undefined {
+    return this.#discovery;
+  }
+
+  /**
+   * Load the session's YANG schema and keep it as {@link schema}. From `yangDir` (offline), or
+   * from the device: its modules from the YANG library (RFC 8525 / RFC 7895) or its hello, each
+   * taken from the disk cache (`name@revision.yang`) or fetched with `<get-schema>` and cached
+   * (so the next connection fetches nothing), compiled with the features the device enables.
+   * Throws `YangError` when the modules do not compile.
+   *
+   * ```ts
+   * await m.loadSchema();
+   * const config = (await m.getConfig('running')).json();   // {"ietf-interfaces:interfaces": …}
+   * ```
+   */
+  async loadSchema(options: LoadSchemaOptions = {}): Promise<YangSchema> {
+    if (options.yangDir !== undefined) {
+      this.schema = loadDirectorySchema(options.yangDir, options.features);
+      this.#discovery = undefined;
+      return this.schema;
+    }
+    const found = await loadDeviceSchema(this.#rpc, discoveryOptions(options));
+    this.#discovery = found;
+    this.schema = found.schema;
+    return found.schema;
+  }
+
+  /**
+   * The device's YANG modules (module and submodule texts, with the list the device gave), from
+   * the cache or fetched with `<get-schema>` as {@link loadSchema} does, without compiling them
+   * (`netconf yang fetch`). `yangDir` is ignored.
+   */
+  fetchModules(options: LoadSchemaOptions = {}): Promise<DeviceModules> {
+    return this.#call(() => fetchDeviceModules(this.#rpc, discoveryOptions(options)));
   }
 
   /** The session-id the server assigned. */
@@ -172,12 +279,19 @@ export class Manager implements AsyncDisposable {
 
   /** `<get>`: configuration and state, optionally filtered. */
   get(options?: retrieveOps.GetOptions): Promise<RPCReply> {
-    return this.#call(() => retrieveOps.get(this.#rpc, options));
+    return this.#reply(() => retrieveOps.get(this.#rpc, options));
   }
 
-  /** `<get-config>` from `running`, `candidate`, `startup` or `{ url }`. */
-  getConfig(source: ConfigTarget, options?: retrieveOps.GetConfigOptions): Promise<RPCReply> {
-    return this.#call(() => retrieveOps.getConfig(this.#rpc, source, options));
+  /**
+   * `<get-config>` from `running`, `candidate`, `startup` or `{ url }`. With `as: 'json'`, the
+   * data as RFC 7951 JSON instead of the reply (see {@link getConfigJson}):
+   * `await m.getConfig<IetfInterfaces>('running', { as: 'json' })`.
+   */
+  getConfig<T extends object = JsonObject>(source: ConfigTarget, options: retrieveOps.GetConfigOptions & { as: 'json' } & Pick<ReplyJsonOptions, 'lenient'>): Promise<T>;
+  getConfig(source: ConfigTarget, options?: retrieveOps.GetConfigOptions & { as?: 'reply' }): Promise<RPCReply>;
+  getConfig(source: ConfigTarget, options?: retrieveOps.GetConfigOptions & { as?: 'json' | 'reply'; lenient?: boolean }): Promise<RPCReply | object> {
+    if (options?.as === 'json') return this.getConfigJson(source, options);
+    return this.#reply(() => retrieveOps.getConfig(this.#rpc, source, options));
   }
 
   /**
@@ -199,7 +313,27 @@ export class Manager implements AsyncDisposable {
 
   /** `<get-data>` (NMDA, RFC 8526). */
   getData(datastore: nmdaOps.NmdaDatastore, options?: nmdaOps.GetDataOptions): Promise<RPCReply> {
-    return this.#call(() => nmdaOps.getData(this.#rpc, datastore, options));
+    return this.#reply(() => nmdaOps.getData(this.#rpc, datastore, options));
+  }
+
+  /**
+   * `<get-config>`, the data as RFC 7951 JSON (`reply.json()` by the session's {@link schema}).
+   * `T` is a type from `netconf yang types` (e.g. `IetfInterfaces`): the result is typed by it,
+   * as the caller asserts (the run-time check is the schema's, not the type's).
+   */
+  async getConfigJson<T extends object = JsonObject>(source: ConfigTarget, options: retrieveOps.GetConfigOptions & Pick<ReplyJsonOptions, 'lenient'> = {}): Promise<T> {
+    const reply = await this.#reply(() => retrieveOps.getConfig(this.#rpc, source, options));
+    return reply.json({ lenient: options.lenient === true }) as T;
+  }
+
+  /** `<get>`, the data as RFC 7951 JSON (see {@link getConfigJson}). */
+  async getJson<T extends object = JsonObject>(options: retrieveOps.GetOptions & Pick<ReplyJsonOptions, 'lenient'> = {}): Promise<T> {
+    return (await this.get(options)).json({ lenient: options.lenient === true }) as T;
+  }
+
+  /** `<get-data>` (NMDA), the data as RFC 7951 JSON (see {@link getConfigJson}). */
+  async getDataJson<T extends object = JsonObject>(datastore: nmdaOps.NmdaDatastore, options: nmdaOps.GetDataOptions & Pick<ReplyJsonOptions, 'lenient'> = {}): Promise<T> {
+    return (await this.getData(datastore, options)).json({ lenient: options.lenient === true }) as T;
   }
 
   /** `<get-schema>` (RFC 6022): the module text is `reply.data?.textContent`. */
@@ -209,14 +343,21 @@ export class Manager implements AsyncDisposable {
 
   // ---- editing -----------------------------------------------------------------------------
 
-  /** `<edit-config>`; target defaults to candidate when the server has `:candidate`, else running. */
-  editConfig(config: XmlInput | { url: string }, options?: editOps.EditConfigOptions): Promise<RPCReply> {
-    return this.#call(() => editOps.editConfig(this.#rpc, config, options));
+  /**
+   * `<edit-config>`; target defaults to candidate when the server has `:candidate`, else running.
+   * `config` is XML, `{ url }`, or `{ json }`: RFC 7951 JSON converted (strictly) by the
+   * session's {@link schema}, with `"@": {"ietf-netconf:operation": "delete"}` metadata for
+   * operations: `m.editConfig({ json: { 'ietf-interfaces:interfaces': { interface: [{ name: 'eth0', … }] } } })`.
+   * With a type from `netconf yang types`, the change is checked at compile time too:
+   * `m.editConfig<IetfInterfacesEdit>({ json: { … } })`.
+   */
+  editConfig<T extends object = JsonObject>(config: XmlInput | { url: string } | JsonInput<T>, options?: editOps.EditConfigOptions): Promise<RPCReply> {
+    return this.#call(() => editOps.editConfig(this.#rpc, isJsonInput(config) ? jsonInputXml(this.#schema, config, 'data', 'edit-config') : config, options));
   }
 
-  /** `<edit-data>` (NMDA, RFC 8526). */
-  editData(datastore: nmdaOps.NmdaDatastore, config: XmlInput, options?: nmdaOps.EditDataOptions): Promise<RPCReply> {
-    return this.#call(() => nmdaOps.editData(this.#rpc, datastore, config, options));
+  /** `<edit-data>` (NMDA, RFC 8526); `config` is XML or `{ json }` (RFC 7951, as for {@link editConfig}). */
+  editData<T extends object = JsonObject>(datastore: nmdaOps.NmdaDatastore, config: XmlInput | JsonInput<T>, options?: nmdaOps.EditDataOptions): Promise<RPCReply> {
+    return this.#call(() => nmdaOps.editData(this.#rpc, datastore, isJsonInput(config) ? jsonInputXml(this.#schema, config, 'data', 'edit-data') : config, options));
   }
 
   /** `<copy-config>` from a datastore, `{ url }` or `{ config }` to a datastore or `{ url }`. */
@@ -331,11 +472,13 @@ export class Manager implements AsyncDisposable {
 
   /**
    * Send any other RPC (vendor RPCs, YANG actions): `operation` is the content of `<rpc>`, e.g.
-   * `<get-chassis-inventory/>`. `capability`, when given, is checked first.
+   * `<get-chassis-inventory/>`, or `{ json }`: the RPC with its input as RFC 7951 JSON
+   * (`{ 'example:reboot': { delay: 5 } }`), converted by the session's {@link schema}.
+   * `capability`, when given, is checked first.
    */
-  rpc(operation: XmlInput, options: CallOptions & { capability?: string } = {}): Promise<RPCReply> {
-    return this.#call(() => {
-      const text = xmlText(operation);
+  rpc(operation: XmlInput | JsonInput, options: CallOptions & { capability?: string } = {}): Promise<RPCReply> {
+    return this.#reply(() => {
+      const text = isJsonInput(operation) ? jsonInputXml(this.#schema, operation, 'rpc', 'rpc') : xmlText(operation);
       if (!text) throw new TypeError('rpc: empty operation');
       if (rootIs(text, 'rpc', ['', NETCONF_NS])) throw new TypeError('rpc: pass the operation element, not a whole <rpc> (message-id and namespace are added for you)');
       if (options.capability) requireCapability(this.serverCapabilities, options.capability, 'rpc');
@@ -383,12 +526,22 @@ export class Manager implements AsyncDisposable {
   /** Start a streamed RPC; argument and capability errors surface when the stream is read. */
   #stream(build: () => string, options: CallOptions & ReplyStreamOptions): ReplyStream {
     try {
-      return this.#rpc.requestStream(build(), options);
+      const stream = this.#rpc.requestStream(build(), options);
+      stream.schema = this.#schema;
+      return stream;
     } catch (err) {
       const failed = new ReplyStream('', this.session, this.session.peer, () => false);
       failed.fail(err as Error);
       return failed;
     }
+  }
+
+  /** `#call` for a reply that `json()` may be asked of: it gets the session's schema. */
+  #reply(op: () => Promise<RPCReply>): Promise<RPCReply> {
+    return this.#call(op).then((reply) => {
+      reply.schema ??= this.#schema;
+      return reply;
+    });
   }
 
   /** Run an operation, turning synchronous throws (bad arguments, missing capability) into rejections. */

@@ -61,6 +61,11 @@ import { jsonText, MAX_INDENT_LEVELS } from './json-text.js';
 /** `netconf help json`: the mapping of the module documentation above, for the terminal. */
 export const JSON_MAPPING_HELP = `--json: how XML becomes JSON
 
+get, get-config and subscribe print RFC 7951 JSON when the YANG modules are known
+(--yang-dir DIR, or the device's own, fetched with <get-schema> and cached; see
+'netconf get --help'). Below is the schema-less mapping: the other commands, and
+those three with --no-yang or when the device's modules cannot be had.
+
 The output is the result of the RPC: the content of <data> when the reply has one
 (get, get-config ...), else the content of <rpc-reply>, as one object with a member
 per top-level element ({} when empty; a string when the content is only text, as

@@ -2,6 +2,8 @@ import type { XmlLimits } from '../xml/limits.js';
 import { parseXml } from '../xml/parse.js';
 import type { XmlElement } from '../xml/element.js';
 import { NOTIFICATION_NS } from '../namespaces.js';
+import type { YangSchema } from '../yang/schema.js';
+import { xmlToJson, type JsonResult } from '../yang/xml-to-json.js';
 
 
 /** One notification received (RFC 5277 / RFC 8639). */
@@ -18,6 +20,30 @@ export interface Notification {
   raw: string;
   /** Notifications dropped just before this one because the buffer was full (normally 0). */
   droppedBefore: number;
+  /** The session's YANG schema when the manager has one: what {@link notificationJson} maps with by default. */
+  schema?: YangSchema | undefined;
+}
+
+/** Options of {@link notificationJson}. */
+export interface NotificationJsonOptions {
+  /** The schema to map with; default the notification's (the session's). */
+  schema?: YangSchema;
+  /** Keep what the schema cannot map and list warnings instead of throwing (see `XmlToJsonOptions.lenient`). */
+  lenient?: boolean;
+}
+
+/**
+ * A notification as RFC 7951 JSON in the form of RESTCONF (RFC 8040 §6.4):
+ * `{"ietf-restconf:notification": {"eventTime": "…", "module:event": {…}}}`, with the warnings of
+ * lenient mode. Throws `YangDataError` when the event does not match the schema (unless lenient),
+ * `TypeError` when there is no schema.
+ */
+export function notificationJson(notification: Notification, options: NotificationJsonOptions = {}): JsonResult {
+  const schema = options.schema ?? notification.schema;
+  if (!schema) throw new TypeError('notificationJson(): no YANG schema: pass { schema }, or load one with m.loadSchema()');
+  const events = notification.document.elements.filter((el) => !(el.local === 'eventTime' && el.namespace === NOTIFICATION_NS));
+  const { json, warnings } = xmlToJson(schema, events, { kind: 'notification', lenient: options.lenient === true });
+  return { json: { 'ietf-restconf:notification': { eventTime: notification.eventTime, ...json } }, warnings };
 }
 
 /**
@@ -53,6 +79,9 @@ export class NotificationQueue implements AsyncIterable<Notification> {
   #waiters: Array<() => void> = [];
 
   readonly #limits: Partial<XmlLimits> | undefined;
+
+  /** The YANG schema given to each notification handed out (the manager sets its own). */
+  schema: YangSchema | undefined;
 
   /**
    * @param capacity - how many unread notifications to keep
@@ -109,7 +138,9 @@ export class NotificationQueue implements AsyncIterable<Notification> {
     for (;;) {
       if (this.size > 0) {
         const item = this.#items[this.#head++] as { raw: string; droppedBefore: number };
-        return parseNotification(item.raw, item.droppedBefore, this.#limits);
+        const n = parseNotification(item.raw, item.droppedBefore, this.#limits);
+        if (this.schema) n.schema = this.schema;
+        return n;
       }
       if (this.#ended) {
         if (this.#error) throw this.#error;

@@ -1,10 +1,13 @@
-import { NETCONF_NS } from '../namespaces.js';
+import { NETCONF_NS, NMDA_NS } from '../namespaces.js';
 import type { MessageSink } from '../transport/message-sink.js';
 import type { XmlElement } from '../xml/element.js';
 import type { XmlLimits } from '../xml/limits.js';
 import { XmlStreamParser } from '../xml/stream-parser.js';
 import { RPCAbortedError } from './errors.js';
 import { parseRpcError, RPCError, type RPCErrorInfo } from './rpc-error.js';
+import { parseXml } from '../xml/parse.js';
+import type { YangSchema } from '../yang/schema.js';
+import { xmlToJson, type JsonResult } from '../yang/xml-to-json.js';
 
 /** Options of a streamed RPC (see {@link ReplyStream}). */
 export interface ReplyStreamOptions {
@@ -19,6 +22,37 @@ export interface ReplyStreamOptions {
    * pauses (SSH flow control slows the server down) until the consumer catches up. Default 1024.
    */
   highWaterMark?: number;
+}
+
+/** Options of {@link subtreeJson} and {@link ReplyStream.json}. */
+export interface SubtreeJsonOptions {
+  /** The schema; default the stream's (the session's). */
+  schema?: YangSchema;
+  /** Keep what the schema cannot map, with warnings, instead of throwing `YangDataError`. */
+  lenient?: boolean;
+}
+
+/**
+ * One subtree of a streamed get / get-config / get-data reply as RFC 7951 JSON, wrapped in its
+ * ancestors below `<data>` so that it is a document of its own: the `<interface>` entry `eth0`
+ * gives `{"ietf-interfaces:interfaces": {"interface": [{"name": "eth0", …}]}}` (merge the
+ * documents of the entries to get the whole). The ancestors are taken from the subtree's parent
+ * chain (their other children are left out).
+ */
+export function subtreeJson(schema: YangSchema, subtree: XmlElement, options: { lenient?: boolean } = {}): JsonResult {
+  const chain: XmlElement[] = [];
+  for (let el = subtree.parent; el; el = el.parent) {
+    if (el.local === 'rpc-reply' && el.namespace === NETCONF_NS) break;
+    if (el.local === 'data' && (el.namespace === NETCONF_NS || el.namespace === NMDA_NS)) break;
+    chain.unshift(el);
+  }
+  let xml = subtree.toString();
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const el = chain[i] as XmlElement;
+    // The ancestor's name in its own namespace; the subtree carries the declarations it needs.
+    xml = `<${el.local} xmlns="${el.namespace.replace(/[&<"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&quot;'))}">${xml}</${el.local}>`;
+  }
+  return xmlToJson(schema, parseXml(xml), { kind: 'data', lenient: options.lenient === true });
 }
 
 /** What the stream needs from the session: flow control. */
@@ -40,6 +74,8 @@ export interface FlowControl {
 export class ReplyStream implements AsyncIterable<XmlElement>, MessageSink {
   /** The message-id of the RPC. */
   readonly messageId: string;
+  /** The YANG schema {@link json} maps with by default (the manager sets the session's). */
+  schema: YangSchema | undefined;
   readonly #depth: number;
   readonly #highWaterMark: number;
   readonly #flow: FlowControl;
@@ -235,6 +271,17 @@ export class ReplyStream implements AsyncIterable<XmlElement>, MessageSink {
   }
 
   /** Read the whole stream into an array (for tests and small replies). */
+  /**
+   * A subtree of this stream as RFC 7951 JSON, wrapped in its ancestors (see {@link subtreeJson}):
+   * `for await (const entry of stream) console.log(stream.json(entry))`. Throws `TypeError`
+   * without a schema, `YangDataError` when the subtree does not match it (unless lenient).
+   */
+  json(subtree: XmlElement, options: SubtreeJsonOptions = {}): Record<string, unknown> {
+    const schema = options.schema ?? this.schema;
+    if (!schema) throw new TypeError('stream.json(): no YANG schema: pass { schema }, or load one with m.loadSchema()');
+    return subtreeJson(schema, subtree, options).json;
+  }
+
   async toArray(): Promise<XmlElement[]> {
     const out: XmlElement[] = [];
     for await (const el of this) out.push(el);

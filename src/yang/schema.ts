@@ -52,7 +52,7 @@ export interface PatternRestriction {
 }
 
 /** Fields every {@link YangType} has. */
-interface TypeBase {
+export interface TypeBase {
   /** The qualified name of the typedef the node's type names (`ietf-inet-types:ipv4-address`), if any. */
   readonly typedef: string | undefined;
   /** The chain of typedefs from the named one down to the built-in type, outermost first. */

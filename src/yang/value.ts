@@ -47,9 +47,9 @@ export class ValueError extends Error {
 }
 
 /** Resolves an XML prefix in scope to its namespace (`''`: the default namespace). */
-type NamespaceOf = (prefix: string) => string | undefined;
+export type NamespaceOf = (prefix: string) => string | undefined;
 /** Returns the XML prefix to use for a namespace, declaring it on the element being written. */
-type Declare = (namespace: string, preferredPrefix: string) => string;
+export type Declare = (namespace: string, preferredPrefix: string) => string;
 
 const EMPTY_VALUE: readonly [null] = Object.freeze([null]) as readonly [null];
 

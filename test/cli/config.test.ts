@@ -63,7 +63,7 @@ describe('netconf against netconfd: configuration', () => {
     await writeFile(filterFile, `<interfaces xmlns="${IF_NS}"><interface><name>eth2</name></interface></interfaces>`);
     const [xpath, json, get] = await Promise.all([
       netconf(['get-config', '--xpath', "/if:interfaces/if:interface[if:name='eth1']/if:description", '--ns', `if=${IF_NS}`]),
-      netconf(['get-config', '--filter', IF_FILTER, '--json']),
+      netconf(['get-config', '--filter', IF_FILTER, '--json', '--no-yang']),
       netconf(['get', '--filter-file', filterFile]),
     ]);
     assert.equal(xpath.code, 0, xpath.stderr);

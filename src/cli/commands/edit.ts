@@ -1,7 +1,31 @@
-import type { ConfigTarget, Datastore, EditConfigOptions, HeldLock, Manager } from '../../index.js';
+import { jsonToXml, YangDataError, type ConfigTarget, type Datastore, type EditConfigOptions, type HeldLock, type Manager, type YangSchema } from '../../index.js';
 import type { Command } from '../command.js';
+import type { Context } from '../context.js';
 import { checkXml, readSource } from '../input.js';
+import { directorySchema, oneLine, sessionSchema, YANG_OPTIONS } from '../yang-schema.js';
 import { choice, COMMIT_OPTIONS, commitOptions, confirmedCommitHint, datastore } from './shared.js';
+
+/** A JSON document: parsed (a usage error when it is not JSON, or not an object). */
+function parseJsonInput(ctx: Context, text: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw ctx.usage(`${what} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw ctx.usage(`${what} is not a JSON object (RFC 7951: {"module:node": …})`);
+  return value as Record<string, unknown>;
+}
+
+/** RFC 7951 JSON configuration → its XML by the schema; a usage error naming the data path when the schema refuses it. */
+function jsonConfigText(ctx: Context, schema: YangSchema, json: Record<string, unknown>, what: string): string {
+  try {
+    return jsonToXml(schema, json, { kind: 'data' });
+  } catch (err) {
+    if (err instanceof YangDataError) throw ctx.usage(`${what} does not match the YANG modules: ${oneLine(err.message)}`);
+    throw err;
+  }
+}
 
 /** The edit-config target: `--target`, else candidate when the server has it, else running. */
 function editTarget(m: Manager, given: Datastore | undefined): Datastore {
@@ -15,6 +39,12 @@ export const editConfig: Command = {
   description: `Sends <edit-config> with the configuration in FILE (- reads stdin): a <config> element
 or its content (one or more elements, with their namespaces; nc:operation attributes
 as you like). The XML is checked to be well-formed before anything is sent.
+
+FILE may also be RFC 7951 JSON ({"ietf-interfaces:interfaces": {…}}, operations as
+RFC 7952 metadata: "@": {"ietf-netconf:operation": "delete"}): it is converted to XML
+by the YANG modules of --yang-dir DIR (repeatable; checked before connecting), else
+by the device's own (fetched with <get-schema> and cached, see 'netconf get --help').
+A document the modules refuse is an error naming the data path; nothing is sent.
 
 The target is --target, else candidate when the server has :candidate, else running.
 
@@ -40,6 +70,7 @@ Prints the reply to <edit-config> (ok) once every step succeeded.`,
     validate: { type: 'boolean', help: 'validate the target after the edit' },
     commit: { type: 'boolean', help: 'commit the candidate afterwards' },
     ...COMMIT_OPTIONS,
+    ...YANG_OPTIONS,
   },
   args: { min: 1, max: 1 },
   async run(ctx) {
@@ -59,9 +90,14 @@ Prints the reply to <edit-config> (ok) once every step succeeded.`,
     if (commit && target === 'running') throw ctx.usage('--commit commits the candidate: it cannot go with --target running');
     const source = ctx.args[0] as string;
     const what = source === '-' ? 'the configuration on stdin' : `the configuration file ${source}`;
-    const { text } = checkXml(ctx, await readSource(ctx, source, 'the configuration'), what);
+    const input = (await readSource(ctx, source, 'the configuration')).replace(/^\uFEFF/, '');
+    const json = input.trimStart().startsWith('{') ? parseJsonInput(ctx, input, what) : undefined;
+    // JSON with --yang-dir is converted (and refused) before connecting; else with the device's modules.
+    const offline = json ? directorySchema(ctx) : undefined;
+    let text = json ? (offline ? jsonConfigText(ctx, offline, json, what) : '') : checkXml(ctx, input, what).text;
 
     const m = await ctx.connect();
+    if (json && !offline) text = jsonConfigText(ctx, (await sessionSchema(ctx, m, true)) as YangSchema, json, what);
     const resolved = editTarget(m, target);
     if (commit && resolved !== 'candidate') throw ctx.usage('--commit needs the candidate datastore, which this server does not have (its target is running)');
     options.target = resolved;

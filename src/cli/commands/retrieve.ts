@@ -3,12 +3,14 @@ import type { Command, OptionSpecs } from '../command.js';
 import type { Context } from '../context.js';
 import { FILTER_OPTIONS, readFilter } from '../input.js';
 import { choice, datastore } from './shared.js';
+import { printResult, YANG_JSON_HELP, YANG_OPTIONS } from '../yang-schema.js';
 
 const WITH_DEFAULTS: readonly WithDefaultsMode[] = ['report-all', 'report-all-tagged', 'trim', 'explicit'];
 
 const RETRIEVE_OPTIONS: OptionSpecs = {
   ...FILTER_OPTIONS,
   'with-defaults': { type: 'string', value: 'MODE', help: 'report-all, report-all-tagged, trim or explicit (RFC 6243; the server must support the mode)' },
+  ...YANG_OPTIONS,
 };
 
 /** The options of get / get-config, read and checked before connecting. */
@@ -27,7 +29,9 @@ bound with --ns PREFIX=URI, e.g.
   --xpath /if:interfaces/if:interface --ns if=urn:ietf:params:xml:ns:yang:ietf-interfaces
 
 Prints the content of <data>: each top-level element as standalone XML (feed it back
-to edit-config), or JSON with --json, or the whole reply with --raw.`;
+to edit-config), or JSON with --json, or the whole reply with --raw.
+
+${YANG_JSON_HELP}`;
 
 export const get: Command = {
   name: 'get',
@@ -40,7 +44,7 @@ export const get: Command = {
     const options = await retrievalOptions(ctx);
     const m = await ctx.connect();
     const reply = await ctx.rpc('get', () => m.get(options));
-    ctx.out.reply(reply);
+    await printResult(ctx, m, reply);
   },
 };
 
@@ -59,6 +63,6 @@ export const getConfig: Command = {
     const options = await retrievalOptions(ctx);
     const m = await ctx.connect();
     const reply = await ctx.rpc('get-config', () => m.getConfig(source, options));
-    ctx.out.reply(reply);
+    await printResult(ctx, m, reply);
   },
 };
