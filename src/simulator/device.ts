@@ -10,10 +10,19 @@ import type { ListKeys } from './list-keys.js';
 import { configChangeEvent, NETCONF_STREAM, NotificationHub, type ChangedBy } from './notifications.js';
 import type { SchemaRegistry } from './schema.js';
 import type { ServerSession } from './session.js';
-import { MONITORING_NS, NC_NOTIFICATIONS_NS } from '../namespaces.js';
+import type { YangModel } from './yang-model.js';
+import { DATASTORES_NS, MONITORING_NS, NC_NOTIFICATIONS_NS, NMDA_NS, ORIGIN_NS } from '../namespaces.js';
 import { BASE_1_0, BASE_1_1, Capabilities, parseCapability, type XmlElement } from '../index.js';
 
 const CAP = 'urn:ietf:params:netconf:capability:';
+/** RFC 6243 `:with-defaults`. */
+export const WITH_DEFAULTS_CAPABILITY = `${CAP}with-defaults:1.0`;
+/** RFC 7950 §5.6.4: the server has an RFC 7895 YANG library. */
+export const YANG_LIBRARY_CAPABILITY = `${CAP}yang-library:1.0`;
+/** RFC 8526 §2: the server has an RFC 8525 YANG library (`/yang-library`). */
+export const YANG_LIBRARY_1_1_CAPABILITY = `${CAP}yang-library:1.1`;
+/** The ietf-yang-library namespace. */
+export const YANG_LIBRARY_NS = 'urn:ietf:params:xml:ns:yang:ietf-yang-library';
 
 /** Capabilities for the operations the simulator implements. */
 const FEATURE_CAPABILITIES = [
@@ -64,6 +73,10 @@ export interface DeviceSettings {
   extraCapabilities: readonly string[];
   omitCapabilities: readonly string[];
   schema: SchemaRegistry;
+  /** The compiled modules of a schema-aware simulator (validation, yang-library, with-defaults). */
+  model: YangModel | undefined;
+  /** Answer the YANG library (RFC 7895 `/modules-state`, RFC 8525 `/yang-library`) and advertise it (needs `model`). */
+  yangLibrary: boolean;
   keys: ListKeys;
   running: XmlElement;
   candidate: XmlElement;
@@ -82,6 +95,10 @@ export class Device {
   readonly faults = new Faults();
   readonly hub: NotificationHub;
   readonly schema: SchemaRegistry;
+  /** The compiled modules, when the simulator is schema-aware. */
+  readonly model: YangModel | undefined;
+  /** True when `<get>` answers the YANG library. */
+  readonly yangLibrary: boolean;
   readonly keys: ListKeys;
   readonly base11: boolean;
   readonly maxChunkSize: number | undefined;
@@ -103,6 +120,8 @@ export class Device {
   constructor(settings: DeviceSettings) {
     this.#settings = settings;
     this.schema = settings.schema;
+    this.model = settings.model;
+    this.yangLibrary = settings.yangLibrary && settings.model !== undefined;
     this.keys = settings.keys;
     this.base11 = settings.base11;
     this.maxChunkSize = settings.maxChunkSize;
@@ -206,9 +225,25 @@ function buildCapabilities(settings: DeviceSettings): string[] {
   uris.push(...FEATURE_CAPABILITIES);
   uris.push(`${MONITORING_NS}?module=ietf-netconf-monitoring&revision=2010-10-04`);
   uris.push(`${NC_NOTIFICATIONS_NS}?module=ietf-netconf-notifications&revision=2012-02-06`);
+  const model = settings.model;
+  if (model) {
+    // RFC 6243: basic mode explicit, since the simulator stores what clients set.
+    uris.push(`${WITH_DEFAULTS_CAPABILITY}?basic-mode=explicit&also-supported=report-all,report-all-tagged,trim`);
+    if (settings.yangLibrary) {
+      // Both forms: RFC 7950 §5.6.4 (modules-state) and RFC 8526 §2 (yang-library, NMDA).
+      uris.push(`${YANG_LIBRARY_CAPABILITY}?revision=2016-06-21&module-set-id=${model.moduleSetId}`);
+      uris.push(`${YANG_LIBRARY_1_1_CAPABILITY}?revision=2019-01-04&content-id=${model.moduleSetId}`);
+      uris.push(`${YANG_LIBRARY_NS}?module=ietf-yang-library&revision=2019-01-04`);
+    }
+    // RFC 8526: get-data / edit-data, with the datastore and origin identities they use.
+    uris.push(`${NMDA_NS}?module=ietf-netconf-nmda&revision=2019-01-07`);
+    uris.push(`${DATASTORES_NS}?module=ietf-datastores&revision=2018-02-14`);
+    uris.push(`${ORIGIN_NS}?module=ietf-origin&revision=2018-02-14`);
+  }
   for (const m of settings.schema.modules) {
     if (m.submodule || !m.namespace) continue;
-    uris.push(`${m.namespace}?module=${encodeURIComponent(m.name)}${m.revision ? `&revision=${m.revision}` : ''}`);
+    const extra = model ? model.capabilityParameters(m.name, m.revision) : '';
+    uris.push(`${m.namespace}?module=${encodeURIComponent(m.name)}${m.revision ? `&revision=${m.revision}` : ''}${extra}`);
   }
   uris.push(...settings.extraCapabilities);
   const omitted = (uri: string): boolean => {

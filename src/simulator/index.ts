@@ -6,7 +6,10 @@
  * the client home (RFC 8071); base:1.0 and base:1.1 framing, running / candidate / startup
  * datastores with RFC 6241 edit-config semantics, subtree and XPath filtering, locks, confirmed commits, get-schema from a
  * directory of YANG files, RFC 5277 notifications, and fault injection (delays, stalls, dropped
- * connections, broken framing, wrong message-ids, huge replies).
+ * connections, broken framing, wrong message-ids, huge replies). With `yangDir` the modules are
+ * compiled: edits are validated against them (the errors netconfd answers), with-defaults
+ * (RFC 6243), NMDA `<get-data>` / `<edit-data>` (RFC 8526) and, with `yangLibrary`, the YANG
+ * library (RFC 7895, RFC 8525) are supported (docs/simulator.md).
  *
  * ```ts
  * import { startSimulator } from 'netconfkit/simulator';
@@ -14,6 +17,9 @@
  * // connect to 127.0.0.1:sim.port, trusting sim.hostKey.md5 …
  * sim.faults.next({ operation: 'get', delay: 5000 });
  * await sim.close();
+ *
+ * // schema-aware: a vendor's YANG modules, edits validated against them
+ * const vendor = await startSimulator({ users, yangDir: './vendor-yang', features: 'acme-if:vlans', yangLibrary: true });
  *
  * // NETCONF over TLS, with a throw-away PKI:
  * const pki = await generateTestPki();

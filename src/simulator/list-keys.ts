@@ -2,7 +2,8 @@
  * How the simulator tells which configuration nodes are "the same" without a full YANG model:
  * list entries by their key leaves, leaf-list entries by value, everything else by name.
  *
- * In order: keys given in the options (`listKeys`), then what the YANG modules of `yangDir` say,
+ * In order: keys given in the options (`listKeys`), then what the YANG modules of `yangDir` say
+ * (the compiled schema, by the element's position in the tree; else a light reading by name),
  * then a heuristic: an element with child elements is a list entry keyed by its child leaf
  * `name` when it has one; otherwise, when same-named siblings exist (on either side of a
  * comparison), by its first child element if that is a single leaf; otherwise it is a container,
@@ -13,7 +14,7 @@
  * datastore holding only user 1 would change user 1.
  * @module
  */
-import type { SchemaRegistry } from './schema.js';
+import type { NodeKind, SchemaRegistry } from './schema.js';
 import { childValue, elementsOf, isLeaf, sameTag } from './xml.js';
 import type { XmlElement } from '../index.js';
 
@@ -21,14 +22,22 @@ import type { XmlElement } from '../index.js';
 export class ListKeys {
   readonly #explicit: ReadonlyMap<string, readonly string[]>;
   readonly #schema: SchemaRegistry | undefined;
+  readonly #resolve: ((node: XmlElement) => NodeKind | undefined) | undefined;
 
   /**
    * @param explicit - element (`local` or `{namespace}local`) → key leaf names; `[]` marks an
    *   element that is not a list entry
+   * @param resolve - what a compiled schema says an element is (by its position in the tree),
+   *   trusted before the light reading of `schema`
    */
-  constructor(explicit: Readonly<Record<string, readonly string[]>> = {}, schema?: SchemaRegistry) {
+  constructor(explicit: Readonly<Record<string, readonly string[]>> = {}, schema?: SchemaRegistry, resolve?: (node: XmlElement) => NodeKind | undefined) {
     this.#explicit = new Map(Object.entries(explicit));
     this.#schema = schema;
+    this.#resolve = resolve;
+  }
+
+  #kind(node: XmlElement): NodeKind | undefined {
+    return this.#resolve?.(node) ?? this.#schema?.kind(node.local);
   }
 
   /**
@@ -39,7 +48,7 @@ export class ListKeys {
   keysOf(node: XmlElement, ...otherParents: Array<XmlElement | null | undefined>): readonly string[] | undefined {
     const explicit = this.#explicit.get(`{${node.namespace}}${node.local}`) ?? this.#explicit.get(node.local);
     if (explicit) return explicit.length > 0 ? explicit : undefined;
-    const kind = this.#schema?.kind(node.local);
+    const kind = this.#kind(node);
     if (kind) return kind.kind === 'list' && kind.keys.length > 0 ? kind.keys : undefined;
     const children = elementsOf(node);
     if (children.length === 0) return undefined;
@@ -56,7 +65,7 @@ export class ListKeys {
    */
   certainKeysOf(node: XmlElement): readonly string[] | undefined {
     const explicit = this.#explicit.get(`{${node.namespace}}${node.local}`) ?? this.#explicit.get(node.local);
-    if (explicit || this.#schema?.kind(node.local)) return this.keysOf(node);
+    if (explicit || this.#kind(node)) return this.keysOf(node);
     return hasSiblings(node, [node.parent]) ? this.keysOf(node) : undefined;
   }
 
@@ -65,7 +74,7 @@ export class ListKeys {
    * `siblingsA` or `siblingsB` (the parents on both sides of a comparison).
    */
   isLeafList(node: XmlElement, ...parents: Array<XmlElement | null | undefined>): boolean {
-    const kind = this.#schema?.kind(node.local);
+    const kind = this.#kind(node);
     if (kind) return kind.kind === 'leaf-list';
     return hasSiblings(node, parents);
   }

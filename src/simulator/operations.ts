@@ -14,9 +14,12 @@ import { buildSelection, emptySelection, selectWithAncestors, subtreeFilter } fr
 import { NETCONF_STREAM, type ChangedBy, type EventFilter } from './notifications.js';
 import type { ServerSession } from './session.js';
 import { stateTree } from './state.js';
+import { checkMandatory, validateEdit } from './validate.js';
+import { editData, getData } from './nmda.js';
+import { fillDefaults, markDefaults, type WithDefaultsMode } from './with-defaults.js';
 import { appendChild, elementsOf, escapeText, serializeChildren } from './xml.js';
 import { xpathSelect } from './xpath.js';
-import { MONITORING_NS, NETCONF_NS, NOTIFICATION_NS } from '../namespaces.js';
+import { MONITORING_NS, NETCONF_NS, NMDA_NS, NOTIFICATION_NS } from '../namespaces.js';
 import type { XmlElement } from '../index.js';
 
 /** What an operation needs. */
@@ -47,7 +50,7 @@ type Operation = (ctx: OperationContext) => OperationResult | Promise<OperationR
 const OK: OperationResult = {};
 
 /** The parameters of an operation by local name, refusing unknown and repeated ones. */
-function parameters(op: XmlElement, allowed: readonly string[]): Map<string, XmlElement> {
+export function parameters(op: XmlElement, allowed: readonly string[]): Map<string, XmlElement> {
   const out = new Map<string, XmlElement>();
   for (const c of elementsOf(op)) {
     if (!allowed.includes(c.local)) throw rpcErrors.unknownElement(c.local, `<${op.local}> has no parameter <${c.local}>`);
@@ -63,7 +66,7 @@ function required(params: Map<string, XmlElement>, name: string, op: string): Xm
   return el;
 }
 
-function requireCapability(device: Device, capability: string, what: string): void {
+export function requireCapability(device: Device, capability: string, what: string): void {
   if (!device.has(capability)) throw rpcErrors.operationNotSupported(`${what} needs the ${capability} capability, which this server does not advertise`);
 }
 
@@ -124,6 +127,28 @@ function filtered(root: XmlElement, filter: EventFilter | undefined, device: Dev
   return buildSelection(root, selection);
 }
 
+/** The `<with-defaults>` mode asked for; undefined without one or when the simulator has no compiled modules. */
+export function withDefaultsMode(params: Map<string, XmlElement>, device: Device): WithDefaultsMode | undefined {
+  const el = params.get('with-defaults');
+  if (!el || !device.model) return undefined;
+  return oneOf<WithDefaultsMode>(el, ['report-all', 'report-all-tagged', 'trim', 'explicit'], 'explicit');
+}
+
+/** Filter a copy of `root`, reporting defaults as `<with-defaults>` asks (RFC 6243). */
+export function retrieved(root: XmlElement, filter: EventFilter | undefined, device: Device, mode: WithDefaultsMode | undefined): XmlElement {
+  const model = device.model;
+  if (!model || mode === undefined || mode === 'explicit') return filtered(root, filter, device);
+  let tree = root;
+  if (mode === 'report-all' || mode === 'report-all-tagged') {
+    tree = cloneRoot(root);
+    fillDefaults(tree, model);
+  }
+  tree = filtered(tree, filter, device);
+  if (tree === root) tree = cloneRoot(root);
+  if (mode !== 'report-all') markDefaults(tree, model, mode);
+  return tree;
+}
+
 function dataReply(root: XmlElement): OperationResult {
   return { body: `<data>${serializeChildren(root, NETCONF_NS)}</data>` };
 }
@@ -136,9 +161,10 @@ const get: Operation = (ctx) => {
   const params = parameters(ctx.op, ['filter', 'with-defaults']);
   const filterEl = params.get('filter');
   const filter = filterEl && readFilter(filterEl, ctx.device);
+  const mode = withDefaultsMode(params, ctx.device);
   const root = cloneRoot(ctx.device.datastores.running);
   for (const c of elementsOf(stateTree(ctx.device))) appendChild(root, c);
-  return dataReply(filtered(root, filter, ctx.device));
+  return dataReply(retrieved(root, filter, ctx.device, mode));
 };
 
 const getConfig: Operation = (ctx) => {
@@ -146,10 +172,10 @@ const getConfig: Operation = (ctx) => {
   const source = datastoreIn(required(params, 'source', 'get-config'), ctx.device, ['running', 'candidate', 'startup'], false);
   const filterEl = params.get('filter');
   const filter = filterEl && readFilter(filterEl, ctx.device);
-  return dataReply(filtered(readDatastore(ctx.device, source), filter, ctx.device));
+  return dataReply(retrieved(readDatastore(ctx.device, source), filter, ctx.device, withDefaultsMode(params, ctx.device)));
 };
 
-function oneOf<T extends string>(el: XmlElement | undefined, allowed: readonly T[], fallback: T): T {
+export function oneOf<T extends string>(el: XmlElement | undefined, allowed: readonly T[], fallback: T): T {
   if (!el) return fallback;
   const value = el.textContent.trim();
   if (!(allowed as readonly string[]).includes(value)) throw rpcErrors.invalidValue(`<${el.local}> must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`, el.local);
@@ -168,19 +194,44 @@ const editConfig: Operation = (ctx) => {
   if (errorOption === 'rollback-on-error') requireCapability(device, ':rollback-on-error', 'error-option rollback-on-error');
   if (params.has('url')) throw rpcErrors.operationNotSupported('the :url capability is not supported');
   const config = required(params, 'config', 'edit-config');
+  return applyEditTo(ctx, target, config, { defaultOperation, errorOption, testOnly: testOption === 'test-only' });
+};
+
+/**
+ * An edit of a datastore (edit-config, edit-data): validated against the compiled modules when
+ * there are some, applied, and stored.
+ */
+export function applyEditTo(ctx: OperationContext, target: DatastoreName, config: XmlElement, options: { defaultOperation: DefaultOperation; errorOption: ErrorOption; testOnly: boolean }): OperationResult {
+  const { device } = ctx;
+  const { defaultOperation, errorOption } = options;
   checkNotLockedByOther(ctx, target);
+  if (device.model) {
+    const invalid = validateEdit(config, device.model, device.keys);
+    if (invalid) throw invalid;
+  }
   const outcome = applyEdit(device.datastores[target], config, { defaultOperation, errorOption, keys: device.keys, schema: device.schema });
   if (outcome.errors.length > 0 && errorOption !== 'continue-on-error') throw new NetconfServerErrors(outcome.errors);
+  if (device.model && outcome.root !== device.datastores[target]) {
+    const missing = checkMandatory(outcome.root, device.model, device.keys);
+    if (missing) throw missing;
+  }
   const result: OperationResult = {};
   if (outcome.errors.length > 0) {
     result.body = outcome.errors.map((e) => e.toXml()).join('');
     result.errorCount = outcome.errors.length;
   }
-  if (testOption === 'test-only' || outcome.root === device.datastores[target]) return result;
+  if (options.testOnly || outcome.root === device.datastores[target]) return result;
   if (target === 'running') result.after = device.setRunning(outcome.root, changedBy(ctx));
   else device.setCandidate(outcome.root);
   return result;
-};
+}
+
+/** With compiled modules, check a whole configuration given inline (`<config>`) as an edit would be. */
+function checkContent(device: Device, config: XmlElement): void {
+  if (!device.model) return;
+  const invalid = validateEdit(config, device.model, device.keys) ?? checkMandatory(rootFromElement(config), device.model, device.keys);
+  if (invalid) throw invalid;
+}
 
 /** Store a whole new content in a datastore (copy-config, delete-config). */
 function store(ctx: OperationContext, target: DatastoreName, root: XmlElement): OperationResult {
@@ -199,6 +250,7 @@ const copyConfig: Operation = (ctx) => {
   if (source === target) throw rpcErrors.invalidValue('source and target are the same datastore');
   if (target === 'running') requireCapability(device, ':writable-running', 'copy-config to running');
   checkNotLockedByOther(ctx, target);
+  if (typeof source !== 'string') checkContent(device, source);
   const root = typeof source === 'string' ? cloneRoot(device.datastores[source]) : rootFromElement(source);
   return store(ctx, target, root);
 };
@@ -245,7 +297,16 @@ const unlock: Operation = (ctx) => {
 const validate: Operation = (ctx) => {
   requireCapability(ctx.device, ':validate', 'validate');
   const params = parameters(ctx.op, ['source']);
-  datastoreIn(required(params, 'source', 'validate'), ctx.device, ['running', 'candidate', 'startup'], true);
+  const source = datastoreIn(required(params, 'source', 'validate'), ctx.device, ['running', 'candidate', 'startup'], true);
+  const model = ctx.device.model;
+  if (model) {
+    // With compiled modules: what the edits cannot catch alone (a whole inline configuration, mandatory leaves).
+    if (typeof source !== 'string') checkContent(ctx.device, source);
+    else {
+      const missing = checkMandatory(ctx.device.datastores[source], model, ctx.device.keys);
+      if (missing) throw missing;
+    }
+  }
   return OK;
 };
 
@@ -357,6 +418,8 @@ const OPERATIONS = new Map<string, Operation>([
   [`{${NETCONF_NS}}close-session`, closeSession],
   [`{${MONITORING_NS}}get-schema`, getSchema],
   [`{${NOTIFICATION_NS}}create-subscription`, createSubscription],
+  [`{${NMDA_NS}}get-data`, (ctx) => getData(ctx)],
+  [`{${NMDA_NS}}edit-data`, (ctx) => editData(ctx)],
 ]);
 
 /** Carry out one operation: a user's handler first (by `{namespace}name` or name), then the built-in ones. */

@@ -44,11 +44,12 @@ export function pathOf(node: XmlElement, keys: ListKeys, isRoot: (el: XmlElement
 
 /** Gives each namespace a prefix: the module's own prefix when known, else `n1`, `n2` … */
 export class PrefixAllocator {
-  readonly #schema: SchemaRegistry | undefined;
+  readonly #schema: Pick<SchemaRegistry, 'prefixOf'> | undefined;
   readonly #byNs = new Map<string, string>();
   readonly #used = new Set<string>();
 
-  constructor(schema?: SchemaRegistry) {
+  /** @param schema - where module prefixes come from (the YANG files, or the compiled modules) */
+  constructor(schema?: Pick<SchemaRegistry, 'prefixOf'>) {
     this.#schema = schema;
   }
 

@@ -1,8 +1,8 @@
 /**
  * The YANG modules the simulator serves with `<get-schema>` (RFC 6022), read from a directory,
  * and what a light reading of them says about the data: which elements are lists (and their
- * keys), leaf-lists and containers. There is no YANG validation: the statements are only
- * tokenised and nested.
+ * keys), leaf-lists and containers: the statements are only tokenised and nested. (Validation
+ * uses the modules compiled by the library's YANG compiler instead: yang-model.ts.)
  * @module
  */
 import { readdirSync, readFileSync } from 'node:fs';

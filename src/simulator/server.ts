@@ -24,6 +24,7 @@ import { ListKeys } from './list-keys.js';
 import { NETCONF_STREAM } from './notifications.js';
 import { SchemaRegistry } from './schema.js';
 import { ServerSession, type SessionPeer } from './session.js';
+import { YangModel } from './yang-model.js';
 import { type FramingMode, parseXml, type XmlElement } from '../index.js';
 
 const { Server: SSHServer } = ssh2;
@@ -60,8 +61,33 @@ export interface SimulatorOptions {
   config?: string | { running?: string; candidate?: string; startup?: string };
   /** A directory with `running.xml`, `startup.xml`, `candidate.xml` (each optional; `config` wins). */
   configDir?: string;
-  /** A directory of `name.yang` / `name@revision.yang` files, served by `<get-schema>` and advertised. */
+  /**
+   * A directory of `name.yang` / `name@revision.yang` files, served by `<get-schema>` and
+   * advertised. The modules are also compiled (see {@link SimulatorOptions.yangValidation}): edits are then
+   * validated against them, the module capabilities carry their features and deviations,
+   * `:with-defaults` (RFC 6243) and the NMDA operations (RFC 8526 `<get-data>`, `<edit-data>`) are
+   * supported.
+   */
   yangDir?: string;
+  /** With `yangDir`: the modules to implement (default every module of the directory). */
+  modules?: readonly string[];
+  /**
+   * With `yangDir`: the enabled features, as `module:feature,…` (like `--features`) or module →
+   * feature names; a module not listed has none. Default: every feature of every module.
+   */
+  features?: string | Readonly<Record<string, readonly string[]>>;
+  /**
+   * With `yangDir`: compile the modules and be schema-aware (default true; startSimulator throws
+   * when they do not compile). False: the files are only served and advertised, as a light
+   * reading of them gives list keys, and nothing is validated.
+   */
+  yangValidation?: boolean;
+  /**
+   * With `yangDir`: answer the YANG library to `<get>` (RFC 7895 `/modules-state` and RFC 8525
+   * `/yang-library`) and advertise it (`yang-library:1.0` and `:1.1` capabilities). Default false,
+   * so that a client discovers the modules from the hello, as before.
+   */
+  yangLibrary?: boolean;
   /** Extra capability URIs to advertise. */
   capabilities?: readonly string[];
   /**
@@ -347,6 +373,9 @@ export class Simulator extends EventEmitter<SimulatorEvents> implements AsyncDis
       this.#tls = { ...t, mapper: new CertToNameMapper(t.certToName), users };
     }
     const schema = options.yangDir ? SchemaRegistry.fromDirectory(options.yangDir) : new SchemaRegistry();
+    if ((options.modules !== undefined || options.features !== undefined || options.yangLibrary) && !options.yangDir) throw new TypeError('startSimulator: modules, features and yangLibrary need yangDir');
+    if (options.yangLibrary && options.yangValidation === false) throw new TypeError('startSimulator: yangLibrary needs the compiled modules (yangValidation false)');
+    const model = options.yangDir && options.yangValidation !== false ? YangModel.load({ dir: options.yangDir, modules: options.modules, features: options.features }) : undefined;
     const config = typeof options.config === 'string' ? { running: options.config } : (options.config ?? {});
     const text = (name: DatastoreName): string | undefined => config[name] ?? readOptional(options.configDir, `${name}.xml`);
     const runningText = text('running') ?? text('startup');
@@ -363,7 +392,9 @@ export class Simulator extends EventEmitter<SimulatorEvents> implements AsyncDis
       extraCapabilities: options.capabilities ?? [],
       omitCapabilities: [...(options.omitCapabilities ?? []), ...(options.base11 === false ? [':base:1.1'] : [])],
       schema,
-      keys: new ListKeys(options.listKeys, schema),
+      model,
+      yangLibrary: options.yangLibrary === true,
+      keys: new ListKeys(options.listKeys, schema, model && ((el) => model.kindOf(el))),
       running,
       candidate: candidateText === undefined ? cloneRoot(running) : parseConfigText(candidateText, 'candidate configuration'),
       startup: startupText === undefined ? cloneRoot(running) : parseConfigText(startupText, 'startup configuration'),

@@ -1,12 +1,14 @@
 /**
  * The state data `<get>` adds to the running configuration: RFC 6022 `netconf-state`
- * (capabilities, datastores and their locks, schemas, sessions) and RFC 5277 `netconf/streams`.
+ * (capabilities, datastores and their locks, schemas, sessions) and RFC 5277 `netconf/streams`;
+ * with compiled YANG modules and `yangLibrary`, the YANG library (RFC 7895 `modules-state`, RFC 8525
+ * `yang-library`).
  * @module
  */
 import { parseConfigText } from './datastore.js';
-import type { Device } from './device.js';
+import { YANG_LIBRARY_NS, type Device } from './device.js';
 import { textElement } from './xml.js';
-import { MONITORING_NS, NETMOD_NOTIFICATION_NS } from '../namespaces.js';
+import { DATASTORES_NS, MONITORING_NS, NETMOD_NOTIFICATION_NS } from '../namespaces.js';
 import type { XmlElement } from '../index.js';
 
 /** The state data of the device, as a datastore-like tree. */
@@ -44,5 +46,50 @@ export function stateTree(device: Device): XmlElement {
     }
     xml += '</streams></netconf>';
   }
+  if (device.yangLibrary) xml += modulesState(device) + yangLibrary(device);
   return parseConfigText(xml, 'state data');
+}
+
+/** RFC 7895 `/modules-state`: every compiled module, implemented or imported, with its features, deviations and submodules. */
+function modulesState(device: Device): string {
+  const model = device.model;
+  if (!model) return '';
+  let xml = `<modules-state xmlns="${YANG_LIBRARY_NS}">${textElement('module-set-id', model.moduleSetId)}`;
+  const modules = [...model.schema.modules.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const m of modules) {
+    xml += `<module>${textElement('name', m.name)}${textElement('revision', m.revision ?? '')}${textElement('namespace', m.namespace)}`;
+    for (const f of m.features) xml += textElement('feature', f);
+    for (const d of m.deviatedBy) xml += `<deviation>${textElement('name', d)}${textElement('revision', model.schema.modules.get(d)?.revision ?? '')}</deviation>`;
+    xml += textElement('conformance-type', m.implemented ? 'implement' : 'import');
+    for (const [name, revision] of m.submodules) xml += `<submodule>${textElement('name', name)}${textElement('revision', revision ?? '')}</submodule>`;
+    xml += '</module>';
+  }
+  return `${xml}</modules-state>`;
+}
+
+/**
+ * RFC 8525 `/yang-library`: one module set (implemented modules, import-only modules), one schema
+ * used by every datastore (the simulator's datastores share their modules).
+ */
+function yangLibrary(device: Device): string {
+  const model = device.model;
+  if (!model) return '';
+  const modules = [...model.schema.modules.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let xml = `<yang-library xmlns="${YANG_LIBRARY_NS}" xmlns:ds="${DATASTORES_NS}"><module-set><name>complete</name>`;
+  for (const m of modules.filter((x) => x.implemented)) {
+    xml += `<module>${textElement('name', m.name)}${m.revision ? textElement('revision', m.revision) : ''}${textElement('namespace', m.namespace)}`;
+    for (const [name, revision] of m.submodules) xml += `<submodule>${textElement('name', name)}${revision ? textElement('revision', revision) : ''}</submodule>`;
+    for (const f of m.features) xml += textElement('feature', f);
+    for (const d of m.deviatedBy) xml += textElement('deviation', d);
+    xml += '</module>';
+  }
+  for (const m of modules.filter((x) => !x.implemented)) {
+    xml += `<import-only-module>${textElement('name', m.name)}${textElement('revision', m.revision ?? '')}${textElement('namespace', m.namespace)}`;
+    for (const [name, revision] of m.submodules) xml += `<submodule>${textElement('name', name)}${revision ? textElement('revision', revision) : ''}</submodule>`;
+    xml += '</import-only-module>';
+  }
+  xml += '</module-set><schema><name>complete</name><module-set>complete</module-set></schema>';
+  const datastores = ['running', ...(['candidate', 'startup'] as const).filter((d) => device.has(`:${d}`)), 'intended', 'operational'];
+  for (const d of datastores) xml += `<datastore><name>ds:${d}</name><schema>complete</schema></datastore>`;
+  return `${xml}${textElement('content-id', model.moduleSetId)}</yang-library>`;
 }

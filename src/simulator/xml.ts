@@ -139,6 +139,7 @@ export function serialize(el: XmlElement, parentNamespace: string | null, parts:
   parts.push('<', el.local);
   if (el.namespace !== parentNamespace) parts.push(' xmlns="', escapeXml(el.namespace), '"');
   for (const [prefix, uri] of Object.entries(el.declarations)) if (prefix) parts.push(' xmlns:', prefix, '="', escapeXml(uri), '"');
+  for (const [name, value] of Object.entries(el.attributes)) serializeMetadata(name, value, el.declarations, parts);
   if (el.children.length === 0) {
     parts.push('/>');
     return parts;
@@ -150,6 +151,28 @@ export function serialize(el: XmlElement, parentNamespace: string | null, parts:
   }
   parts.push('</', el.local, '>');
   return parts;
+}
+
+/** Prefixes of the RFC 7952 metadata the simulator adds to replies (with-defaults, NMDA origin). */
+const METADATA_PREFIXES: Readonly<Record<string, string>> = {
+  'urn:ietf:params:xml:ns:netconf:default:1.0': 'wd',
+  'urn:ietf:params:xml:ns:yang:ietf-origin': 'or',
+};
+
+/**
+ * A `{namespace}name` attribute of a reply element (RFC 7952 metadata such as `wd:default`,
+ * `or:origin`; stored trees have none), with its prefix declared.
+ */
+function serializeMetadata(name: string, value: string, declarations: Readonly<Record<string, string>>, parts: string[]): void {
+  const m = /^\{([^}]*)\}(.+)$/.exec(name);
+  if (!m) {
+    parts.push(' ', name, '="', escapeXml(value), '"');
+    return;
+  }
+  const ns = m[1] as string;
+  const prefix = METADATA_PREFIXES[ns] ?? 'md';
+  if (declarations[prefix] !== ns) parts.push(' xmlns:', prefix, '="', escapeXml(ns), '"');
+  parts.push(' ', prefix, ':', m[2] as string, '="', escapeXml(value), '"');
 }
 
 /** Serialise the children of a normalised element as if they stood in `parentNamespace`. */
