@@ -221,14 +221,15 @@ function parseWithSubcommand(argv: string[], index: number, command: Command): P
   if (name === undefined || name === 'help') {
     const { values } = parse(argv, { ...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS, ...command.options }, command);
     if (values['help'] || name === 'help') return { kind: 'help', text: commandHelp(command) };
-    throw new UsageError(`${command.name} needs a COMMAND to run on each device (e.g. '${command.name} --call-home ssh get-config')`, command.name);
+    const example = command.name === 'listen' ? '--call-home ssh' : '-i inventory.yaml';
+    throw new UsageError(`${command.name} needs a COMMAND to run on each device (e.g. '${command.name} ${example} get-config')`, command.name);
   }
   const sub = findCommand(name);
   if (!sub) {
     const near = suggestions(name);
     throw new UsageError(`unknown command '${name}'${near.length ? ` (did you mean ${near.join(' or ')}?)` : ''}`, command.name);
   }
-  if (sub.subcommand || sub.hostArgument === false) throw new UsageError(`${sub.name} cannot run on a device that called home`, command.name);
+  if (sub.subcommand || sub.hostArgument === false) throw new UsageError(`${sub.name} cannot run on a device${command.name === 'listen' ? ' that called home' : ''}`, command.name);
   const { values, positionals } = parse(argv, { ...CONNECTION_OPTIONS, ...OUTPUT_OPTIONS, ...sub.options, ...command.options }, command);
   if (values['help']) return { kind: 'help', text: commandHelp(command) };
   const args = positionals.slice(2);

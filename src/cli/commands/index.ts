@@ -2,6 +2,7 @@
 import type { Command } from '../command.js';
 import { cancelCommit, commit, discardChanges } from './commit.js';
 import { editConfig, validate } from './edit.js';
+import { fleet } from './fleet.js';
 import { hello } from './hello.js';
 import { listen } from './listen.js';
 import { lock, unlock } from './lock.js';
@@ -11,6 +12,8 @@ import { serve } from './serve.js';
 import { getSchema } from './schema.js';
 import { killSession } from './session.js';
 import { subscribe } from './subscribe.js';
+import { worker } from './worker.js';
+import { yang } from './yang.js';
 
 export const COMMANDS: readonly Command[] = [
   hello,
@@ -27,7 +30,10 @@ export const COMMANDS: readonly Command[] = [
   getSchema,
   subscribe,
   killSession,
+  yang,
   listen,
+  fleet,
+  worker,
   serve,
 ];
 
