@@ -27,6 +27,13 @@
 //       binary exec'd by stunnel4 on 127.0.0.1:18832 (BENCH_TLS_PORT; mutual TLS, a throw-away
 //       PKI in bench/.state/tls/pki), this client (reply.bytes, and reply.xml) cold and warm, peak
 //       RSS, beside a bare Node tls socket reading the same bytes (hello, RPC, bytes counted)
+//   (h) yang: RFC 7951 JSON ↔ XML of an ietf-interfaces + ietf-ip document of YANG_INTERFACES
+//       interfaces (bench/yang.mjs, one round per round; no peer): XML → JSON and JSON → XML in
+//       fresh processes, peak RSS, compiling the IETF modules, beside libyang's yanglint doing the same
+//   (i) fleet: get-config on FLEET_DEVICES simulated devices (bench/fleet.mjs, round 1 only): runFleet in one
+//       process, then BullMQ on a private redis-server with FLEET_WORKERS worker processes; wall, devices/s,
+//       peak RSS, open fds after; ncclient with a ThreadPoolExecutor(100) on 1000 devices (--fleet-devices
+//       1000,5000/20, --fleet-workers 1,2,4/2)
 // Prints a table of medians (min–max) and the issue's targets, writes bench/results/latest.json.
 // Exits non-zero when a workload failed or produced no numbers; never because of a timing.
 import { spawn, spawnSync } from 'node:child_process';
@@ -71,6 +78,11 @@ const { values: cli } = parseArgs({
     'connect-concurrency': { type: 'string', default: '100' },
     // (f): connect() of each kind per round (direct, through the jump host, and the two bare references)
     connects: { type: 'string' },
+    // (h): interfaces in the YANG document (bench/yang.mjs)
+    'yang-interfaces': { type: 'string' },
+    // (i): device counts of the fleet run (bench/fleet.mjs), comma-separated, and worker counts on Redis
+    'fleet-devices': { type: 'string' },
+    'fleet-workers': { type: 'string' },
     // Run only these workloads: letters or names, comma-separated (`--only f`, `--only large,stream`).
     only: { type: 'string' },
     'no-setup': { type: 'boolean', default: false },
@@ -88,7 +100,7 @@ if (cli.help) {
   console.log(`Options (full / --smoke): --rounds 5/1, --size-mb 100/1, --stream-mb 1000/1, --sessions 1000/20, --calls 4/2 (ncclient: --ncclient-calls 3/2),
   --sequential 500/20 (ncclient: --ncclient-sequential 200/10), --ncclient-sessions 200/20, --pipelined 20000/200, --window 256,
   --chunk-bytes 16384, --small-bytes 512, --many-bytes 4096, --connect-concurrency 100 (0: all at once), --connects 50/5,
-  --only a,b,c,d,e,f,g (or large,small,many,framing,stream,connect,tls), BENCH_JUMP_PORT=18831 (the jump host of (f)),
+  --yang-interfaces 100000/200, --fleet-devices 1000,5000/20, --fleet-workers 1,2,4/2, --only a,b,c,d,e,f,g,h,i (or large,small,many,framing,stream,connect,tls,yang,fleet), BENCH_JUMP_PORT=18831 (the jump host of (f)),
   BENCH_TLS_PORT=18832 (the stunnel4 in front of the peer for (g)),
   --no-setup, --keep-peer (and the jump host and stunnel4), --json bench/results/latest.json, --report FILE (reprint a saved run)`);
   process.exit(0);
@@ -113,13 +125,16 @@ let opt = {
   window: Number(cli.window),
   connectConcurrency: Number(cli['connect-concurrency']),
   connects: num('connects', 50, 5),
+  yangInterfaces: num('yang-interfaces', 100000, 200),
+  fleetDevices: cli['fleet-devices'] ?? (smoke ? '20' : '1000,5000'),
+  fleetWorkers: cli['fleet-workers'] ?? (smoke ? '2' : '1,2,4'),
   tlsPort: Number(TLS_PORT),
   only: onlyWorkloads(cli.only),
 };
 if (cli.report) opt = JSON.parse(readFileSync(cli.report, 'utf8')).meta.options;
 if (!cli.json) cli.json = join(BENCH_DIR, 'results', opt.only ? `only-${opt.only.join('')}.json` : 'latest.json');
-/** Whether workload `letter` runs (or ran, for --report); (f) and (g) are absent from results saved before they existed. */
-const selected = (letter) => (opt.only ? opt.only.includes(letter) : (letter !== 'f' || opt.connects !== undefined) && (letter !== 'g' || opt.tlsPort !== undefined));
+/** Whether workload `letter` runs (or ran, for --report); (f), (g) and (h) are absent from results saved before they existed. */
+const selected = (letter) => (opt.only ? opt.only.includes(letter) : (letter !== 'f' || opt.connects !== undefined) && (letter !== 'g' || opt.tlsPort !== undefined) && (letter !== 'h' || opt.yangInterfaces !== undefined) && (letter !== 'i' || opt.fleetDevices !== undefined));
 const sizeBytes = Math.round(opt.sizeMb * 1e6); // MB = 10^6 bytes throughout
 const streamBytes = Math.round((opt.streamMb ?? opt.sizeMb) * 1e6);
 
@@ -128,9 +143,9 @@ const log = (...args) => console.error('[bench]', ...args);
 /** `--only` as sorted workload letters (undefined: all). */
 function onlyWorkloads(value) {
   if (value === undefined) return undefined;
-  const names = { large: 'a', small: 'b', many: 'c', framing: 'd', stream: 'e', connect: 'f', tls: 'g' };
+  const names = { large: 'a', small: 'b', many: 'c', framing: 'd', stream: 'e', connect: 'f', tls: 'g', yang: 'h', fleet: 'i' };
   const letters = value.split(',').map((w) => w.trim()).filter(Boolean).map((w) => names[w] ?? w);
-  for (const l of letters) if (!Object.values(names).includes(l)) throw new Error(`--only: unknown workload ${l} (a-g or ${Object.keys(names).join(', ')})`);
+  for (const l of letters) if (!Object.values(names).includes(l)) throw new Error(`--only: unknown workload ${l} (a-i or ${Object.keys(names).join(', ')})`);
   return [...new Set(letters)].sort();
 }
 
@@ -442,6 +457,17 @@ function roundPlan(round) {
         ['node-xml', tlsClient('node', [...largeArgs, '--as', 'string'])],
       ],
     },
+    {
+      // no peer: the same file converted by this library and by yanglint, in fresh processes
+      workload: 'yang',
+      letter: 'h',
+      replyBytes: opt.smallBytes,
+      runs: [['node', ['node', ['bench/yang.mjs', '--interfaces', String(opt.yangInterfaces), '--rounds', '1', '--compile-rounds', smoke ? '1' : '10']]]],
+    },
+    // (i) fleets: simulators in their own processes, runFleet and BullMQ workers (bench/fleet.mjs); round 1 only (minutes)
+    ...(round === 1
+      ? [{ workload: 'fleet', letter: 'i', replyBytes: opt.smallBytes, runs: [['node', ['node', ['bench/fleet.mjs', '--devices', opt.fleetDevices, '--workers', opt.fleetWorkers, '--ncclient-devices', smoke ? '0' : '1000']]]] }]
+      : []),
   ];
   return steps.filter((step) => selected(step.letter));
 }
@@ -541,6 +567,35 @@ function summarise(samples, framing) {
   row('g', '  TLS, as reply.xml: WARM throughput', 'MB/s', 'higher', { node: get('tls', 'node-xml', tlsWarmMBps) });
   row('g', '  TLS, as reply.xml: peak RSS after all calls', 'MB', 'lower', { node: get('tls', 'node-xml', (r) => r.peakRss / MB) });
 
+  // (h) YANG; column `yanglint`: libyang's yanglint on the same file (process wall, /usr/bin/time)
+  const yg = (pick) => get('yang', 'node', pick);
+  const yi = `${opt.yangInterfaces} interfaces`;
+  row('h', `XML → JSON, ${yi}: parse + convert (yanglint: its process)`, 's', 'lower', { node: yg((r) => r.oursXmlToJsonSeconds.median), yanglint: yg((r) => r.yanglintXmlToJsonWall.median) }, 'yanglint -t get (parse-only: the checks the codec makes)');
+  row('h', '  XML → JSON: the whole process (node start, compile, read, write)', 's', 'lower', { node: yg((r) => r.oursXmlToJsonWall.median), yanglint: yg((r) => r.yanglintXmlToJsonWall.median) });
+  row('h', '  XML → JSON: peak RSS', 'MB', 'lower', { node: yg((r) => r.oursXmlToJsonPeakRss.median / MB), yanglint: yg((r) => r.yanglintXmlToJsonPeakRss.median / MB) });
+  row('h', '  yanglint -t config (full validation)', 's', 'lower', { yanglint: yg((r) => r.yanglintConfigXmlToJsonWall.median) });
+  row('h', `JSON → XML, ${yi}: convert (yanglint: its process)`, 's', 'lower', { node: yg((r) => r.oursJsonToXmlSeconds.median), yanglint: yg((r) => r.yanglintJsonToXmlWall.median) });
+  row('h', '  JSON → XML: the whole process', 's', 'lower', { node: yg((r) => r.oursJsonToXmlWall.median), yanglint: yg((r) => r.yanglintJsonToXmlWall.median) });
+  row('h', '  JSON → XML: peak RSS', 'MB', 'lower', { node: yg((r) => r.oursJsonToXmlPeakRss.median / MB), yanglint: yg((r) => r.yanglintJsonToXmlPeakRss.median / MB) });
+  row('h', 'compile the IETF modules (yanglint: loading them, its process)', 'ms', 'lower', { node: yg((r) => r.oursCompileMs.median), yanglint: yg((r) => r.yanglintLoadMs.median) });
+  row('h', '  our JSON = yanglint\'s, yanglint reads our XML back the same', 'count', 'higher', { node: yg((r) => Number(r.jsonEqualsYanglint === true) + Number(r.ourXmlReadBackEqual === true)) }, '2 = both');
+
+  // (i) fleets: one get-config per simulated device; column ncclient: bench/fleet-ncclient.py (ThreadPoolExecutor(100))
+  for (const n of String(opt.fleetDevices ?? '').split(',').map(Number).filter((x) => x > 0)) {
+    const ip = (pick) => get('fleet', 'node', (r) => { const x = r.inProcess.find((v) => v.devices === n); return x ? pick(x) : NaN; });
+    const nc = (pick) => get('fleet', 'node', (r) => (r.ncclient && !r.ncclient.error && r.ncclient.devices === n ? pick(r.ncclient) : NaN));
+    row('i', `fleet: ${n} devices × get-config, one process: wall`, 's', 'lower', { node: ip((x) => x.seconds), ncclient: nc((x) => x.seconds) });
+    row('i', '  devices/s', 'dev/s', 'higher', { node: ip((x) => x.rate), ncclient: nc((x) => x.rate) });
+    row('i', '  peak RSS', 'MB', 'lower', { node: ip((x) => x.peakRss / MB), ncclient: nc((x) => x.peakRss / MB) });
+    row('i', '  client CPU per device (user + system)', 'ms', 'lower', { node: ip((x) => (x.cpuSeconds * 1000) / x.devices), ncclient: nc((x) => (x.cpuSeconds * 1000) / x.devices) });
+    row('i', '  open fds after', 'count', 'lower', { node: ip((x) => x.fdsAfter), ncclient: nc((x) => x.fdsAfter) });
+    for (const w of String(opt.fleetWorkers ?? '').split(',').map(Number).filter((x) => x > 0)) {
+      const q = (pick) => get('fleet', 'node', (r) => { const x = r.queue.find((v) => v.devices === n && v.workers === w); return x ? pick(x) : NaN; });
+      row('i', `  BullMQ, ${w} worker${w > 1 ? 's' : ''}: devices/s`, 'dev/s', 'higher', { node: q((x) => x.rate) });
+      row('i', `  BullMQ, ${w} worker${w > 1 ? 's' : ''}: largest worker peak RSS`, 'MB', 'lower', { node: q((x) => Math.max(...x.workerPeakRss) / MB) });
+    }
+  }
+
   for (const f of framing?.results ?? []) {
     row('d', `framing decoder: ${f.case}`, 'MB/s', 'higher', { node: { median: f.medianMBps, min: f.minMBps, max: f.maxMBps, n: framing.rounds } });
     row('d', `  + one Buffer.concat of the message`, 'MB/s', 'higher', { node: { median: f.withConcatMedianMBps, min: f.withConcatMedianMBps, max: f.withConcatMedianMBps, n: 1 } });
@@ -606,6 +661,15 @@ function targets(rows) {
   const tlsRss = find('  TLS peak RSS after all calls');
   const tlsRssCold = find('  TLS peak RSS after the cold call');
   t('(g) TLS: this client >= 70% of the bare TLS socket (warm)', `${fmt(100 * tp, 0)}%`, Number.isFinite(tp) ? tp >= 0.7 : undefined, `reply.bytes ${fmt(med(tlsWarm, 'node'))} vs ${fmt(med(tlsWarm, 'tls-bare'))} MB/s warm; cold ${fmt(med(tlsCold, 'node'))} vs ${fmt(med(tlsCold, 'tls-bare'))} MB/s (${fmt(100 * tpc, 0)}%); peak RSS ${fmt(med(tlsRssCold, 'node'))} MB after the cold call, ${fmt(med(tlsRss, 'node'))} MB after all calls (${fmt((med(tlsRss, 'node') * 1e6) / sizeBytes, 2)}x the reply; the bare socket ${fmt(med(tlsRss, 'tls-bare'))} MB)`);
+  // (h) issue 12: faster than yanglint both ways; the IETF modules compile well under a second
+  const y2j = find(`XML → JSON, ${opt.yangInterfaces} interfaces`);
+  const j2x = find(`JSON → XML, ${opt.yangInterfaces} interfaces`);
+  const yc = find('compile the IETF modules');
+  const yr = med(y2j, 'yanglint') / med(y2j, 'node');
+  const jr = med(j2x, 'yanglint') / med(j2x, 'node');
+  t('(h) XML → JSON faster than yanglint', `${fmt(yr, 2)}x`, Number.isFinite(yr) ? yr > 1 : undefined, `${fmt(med(y2j, 'node'))} s vs ${fmt(med(y2j, 'yanglint'))} s; peak RSS ${fmt(med(find('  XML → JSON: peak RSS'), 'node'))} vs ${fmt(med(find('  XML → JSON: peak RSS'), 'yanglint'))} MB`);
+  t('(h) JSON → XML faster than yanglint', `${fmt(jr, 2)}x`, Number.isFinite(jr) ? jr > 1 : undefined, `${fmt(med(j2x, 'node'))} s vs ${fmt(med(j2x, 'yanglint'))} s`);
+  t('(h) compiling the IETF modules takes well under a second (< 500 ms)', `${fmt(med(yc, 'node'))} ms`, Number.isFinite(med(yc, 'node')) ? med(yc, 'node') < 500 : undefined, `yanglint loading them: ${fmt(med(yc, 'yanglint'))} ms`);
   return out.filter((x) => selected(x.target[1]));
 }
 
@@ -620,6 +684,8 @@ function printTable(meta, rows, targetList) {
     ['ssh -s netconf', (r) => cell(r.openssh)],
     // (g) only: Node's tls socket reading the same reply (no column when (g) did not run)
     ...(selected('g') ? [['bare TLS socket', (r) => cell(r['tls-bare'])]] : []),
+    // (h) only: libyang's yanglint converting the same file
+    ...(selected('h') ? [['yanglint', (r) => cell(r.yanglint)]] : []),
   ];
   const table = [cols.map((c) => c[0]), ...rows.map((r) => cols.map((c) => c[1](r)))];
   const widths = cols.map((_, i) => Math.max(...table.map((line) => line[i].length)));
@@ -636,6 +702,8 @@ function printTable(meta, rows, targetList) {
   if (['a', 'b', 'c'].some(selected)) out.push(`samples per round: large ${opt.calls} calls (ncclient ${opt.ncclientCalls}), first cold; ${opt.sequential} sequential RPCs (ncclient ${opt.ncclientSequential}); ${opt.pipelined} pipelined; ${opt.sessions} sessions (ncclient ${opt.ncclientSessions}), ${opt.connectConcurrency || 'all'} connecting at once`);
   if (selected('f')) out.push(`(f) per round, one fresh process: ${opt.connects} connects of each kind, interleaved (direct, via jump, bare jump handshake, bare direct), after one untimed of each; jump host: scripts/jump-host.sh's sshd on ${meta.jump ? `127.0.0.1:${meta.jump.port}` : '127.0.0.1'}, UsePAM no; strict host-key checking (known_hosts from the .pub files)`);
   if (selected('g')) out.push(`(g) over TLS: ${meta.tls?.stunnel ?? 'stunnel4'} on 127.0.0.1:${meta.tls?.port ?? opt.tlsPort} exec'ing the same peer binary, mutual TLS (requireCert, verifyChain; scripts/test-pki.sh), ${meta.tls?.protocol ?? '?'} ${meta.tls?.cipher ?? '?'} (bare socket: ${meta.tls?.bareProtocol ?? '?'} ${meta.tls?.bareCipher ?? '?'}); bare TLS socket: tls.connect() with the same credentials, hello, the same RPCs, the reply bytes counted`);
+  if (selected('h')) out.push(`(h) YANG: bench/yang.mjs, a ${opt.yangInterfaces}-interface ietf-interfaces + ietf-ip document in bench/.state/yang; each conversion a fresh process under /usr/bin/time (wall, peak RSS), this library timed inside too (parse + convert); yanglint: libyang's, -t get, the same file; compile: every module of /usr/share/yuma/modules/ietf, warm median`);
+  if (selected('i')) out.push(`(i) fleet: bench/fleet.mjs, round 1 only: ${opt.fleetDevices} devices (the simulator, 2 processes, every device its own SSH session), get-config each: runFleet in one process (concurrency 200), then BullMQ on a private redis-server with ${opt.fleetWorkers} worker processes (concurrency 100 each); ncclient: ${smoke ? 'not in --smoke' : 'bench/fleet-ncclient.py, 1000 devices, ThreadPoolExecutor(100)'}`);
   out.push('');
   out.push(line(table[0]));
   out.push(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
@@ -704,6 +772,8 @@ async function main() {
       ['e', 'stream', ['node', 'ssh2']],
       ['f', 'connect', ['node']],
       ['g', 'tls', ['node', 'tls-bare', 'node-xml']],
+      ['h', 'yang', ['node']],
+      ['i', 'fleet', ['node']],
     ];
     for (const [letter, w, clients] of required) {
       if (!selected(letter)) continue;

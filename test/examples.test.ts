@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, it } from 'node:test';
@@ -160,9 +160,53 @@ it('examples/call-home.mjs takes the call of a simulator dialling in over SSH, c
   assert.match(out, /^127\.0\.0\.1 \(SHA256:[^)]+\) called home: session-id \d+, running configuration \d+ characters$/m);
 });
 
-it('README.md shows examples/safe-change.mjs, stream.mjs, tls.mjs, call-home.mjs and cli.sh verbatim', async () => {
+it('examples/typed-config.ts: types from the device (netconf yang types --from-device), tsc --strict, a typed edit and get', async () => {
+  // A device that knows its modules: the simulator with the IETF interface modules netconfd ships.
+  const yangDir = join(dir, 'typed-yang');
+  await mkdir(yangDir, { recursive: true });
+  for (const f of ['ietf-interfaces@2014-05-08.yang', 'ietf-ip@2014-06-16.yang', 'iana-if-type@2014-05-08.yang', 'ietf-inet-types@2013-07-15.yang', 'ietf-yang-types@2013-07-15.yang']) {
+    await copyFile(join('/usr/share/yuma/modules/ietf', f), join(yangDir, f));
+  }
+  const device = await startSimulator({ users: [{ username: 'admin', password: 's3cret' }], yangDir });
+  // Compiled inside the package (build/ is scratch space), so `import 'netconfkit'` is the package itself.
+  const work = join(repo, 'build', 'typed-example');
+  try {
+    await rm(work, { recursive: true, force: true });
+    await mkdir(work, { recursive: true });
+    await writeFile(join(dir, 'typed_known_hosts'), `${device.knownHostsLine}\n`);
+    const deviceEnv = { ...env, NETCONF_PORT: String(device.port), NETCONF_KNOWN_HOSTS: join(dir, 'typed_known_hosts') };
+    const types = await run(process.execPath, [join(repo, 'bin', 'netconf.js'), 'yang', 'types', '--from-device', '--known-hosts', join(dir, 'typed_known_hosts'), '-o', join(work, 'models.ts'), 'ietf-interfaces', 'ietf-ip'], { env: deviceEnv, cwd: repo, timeout: 60_000 });
+    assert.match(await readFile(join(work, 'models.ts'), 'utf8'), /export interface IetfInterfacesEdit\b/, types.stderr);
+    await copyFile(join(repo, 'examples', 'typed-config.ts'), join(work, 'typed-config.ts'));
+    const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+    await run(process.execPath, [tsc, '--strict', '--module', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node', join(work, 'typed-config.ts'), join(work, 'models.ts')], { cwd: repo, timeout: 120_000 });
+    const { stdout } = await run(process.execPath, [join(work, 'typed-config.js')], { env: deviceEnv, cwd: repo, timeout: 60_000 });
+    assert.match(stdout, /^eth9 \(iana-if-type:ethernetCsmacd\): mtu 9000$/m);
+    assert.match(device.datastore('running'), /<mtu>9000<\/mtu>/);
+  } finally {
+    await device.close();
+    await rm(work, { recursive: true, force: true });
+  }
+});
+
+it('examples/inventory.yaml loads as the README says: groups, precedence, --limit', async () => {
+  const { Inventory } = await import('../src/fleet/index.js');
+  const inventory = await Inventory.load(join(repo, 'examples', 'inventory.yaml'));
+  const core = [...inventory.limit('core').targets()];
+  assert.deepEqual(core.map((t) => t.name), ['r1', 'r2']);
+  const r2 = inventory.target('r2') as unknown as Record<string, unknown>;
+  assert.equal(r2['host'], 'r2.example.net');
+  assert.equal(r2['port'], 830);
+  assert.equal(r2['username'], 'netconf');
+  assert.equal(r2['passwordEnv'], 'NETCONF_PASSWORD');
+  assert.equal(r2['proxyJump'], 'bastion.example.net');
+  assert.deepEqual(r2['knownHostsFile'], [join(repo, 'examples', 'known_hosts')], 'paths relative to the inventory file');
+  assert.equal((inventory.target('r1') as unknown as Record<string, unknown>)['proxyJump'], undefined);
+});
+
+it('README.md shows examples/safe-change.mjs, stream.mjs, typed-config.ts, tls.mjs, call-home.mjs and cli.sh verbatim', async () => {
   const readme = await readFile(join(repo, 'README.md'), 'utf8');
-  for (const [file, lang] of [['safe-change.mjs', 'js'], ['stream.mjs', 'js'], ['tls.mjs', 'js'], ['call-home.mjs', 'js'], ['cli.sh', 'sh']] as const) {
+  for (const [file, lang] of [['safe-change.mjs', 'js'], ['stream.mjs', 'js'], ['typed-config.ts', 'ts'], ['tls.mjs', 'js'], ['call-home.mjs', 'js'], ['inventory.yaml', 'yaml'], ['cli.sh', 'sh']] as const) {
     const source = await readFile(join(repo, 'examples', file), 'utf8');
     const block = '```' + lang + '\n' + source + (source.endsWith('\n') ? '' : '\n') + '```';
     assert.ok(readme.includes(block), `README.md must show examples/${file} verbatim in a \`\`\`${lang} block (copy the file into README.md)`);
