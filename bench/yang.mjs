@@ -10,7 +10,8 @@
 // under /usr/bin/time -f '%e %M', the same for both: wall seconds and peak RSS):
 //   ours xml→json   node bench/yang.mjs --worker xml2json: read the file, xmlToJson of the bytes
 //                   (parsed and converted in one pass; timed inside), JSON.stringify written to a file
-//   ours json→xml   --worker json2xml: read yanglint's JSON, JSON.parse + jsonToXml (timed inside)
+//   ours json→xml   --worker json2xml: read yanglint's JSON, JSON.parse + jsonToXmlBytes (timed
+//                   inside), the bytes written to a file
 //   yanglint        yanglint -t get -f json (parse-only: the checks the codec makes, no datastore
 //                   validation) of the same XML, and -f xml of the same JSON; also -t config once
 //                   per round (full validation), for reference
@@ -56,7 +57,7 @@ const moduleFiles = (sources) => MODULES.map((m) => sources.find((s) => s.name =
 // ---- workers: one conversion in a fresh process ------------------------------------------------
 
 async function worker(kind) {
-  const { compileYang, yangSourcesFromDirectories, xmlToJson, jsonToXml } = await lib();
+  const { compileYang, yangSourcesFromDirectories, xmlToJson, jsonToXmlBytes } = await lib();
   const schema = compileYang(yangSourcesFromDirectories([IETF]), { modules: MODULES });
   const text = readFileSync(opt.in);
   const t0 = process.hrtime.bigint();
@@ -70,7 +71,7 @@ async function worker(kind) {
   } else {
     const json = JSON.parse(text.toString('utf8'));
     const tParsed = process.hrtime.bigint();
-    out = jsonToXml(schema, json);
+    out = jsonToXmlBytes(schema, json);
     const t1 = process.hrtime.bigint();
     emitResult({ seconds: Number(t1 - t0) / 1e9, parseSeconds: Number(tParsed - t0) / 1e9, peakRss: peakRss() });
   }

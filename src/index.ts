@@ -77,7 +77,7 @@ export { compileYang, type CompileOptions } from './yang/compile.js';
 export { parseFeatureSpec } from './yang/features.js';
 export { leafValueFromXml, leafValueToXml, ValueError, type Declare, type JsonLeafValue, type NamespaceOf } from './yang/value.js';
 export { xmlToJson, type JsonResult, type XmlToJsonOptions } from './yang/xml-to-json.js';
-export { jsonToXml, type JsonToXmlOptions } from './yang/json-to-xml.js';
+export { jsonToXml, jsonToXmlBytes, type JsonToXmlOptions } from './yang/json-to-xml.js';
 export { generateTypeScript, type TypeScriptOptions } from './yang/typescript.js';
 export { checkModuleText, defaultYangCacheDir, isCacheable, YangCache, YANG_CACHE_ENV, type YangCacheStats } from './yang/schema-cache.js';
 export { loadDirectorySchema, type DeviceModules, type DiscoveredSchema, type SchemaDiscoveryOptions } from './operations/schema-discovery.js';

@@ -42,6 +42,22 @@ const MAX_NESTED_ANYDATA = 32;
  *   no known annotation defines.
  */
 export function jsonToXml(schema: YangSchema, json: Record<string, unknown>, options: JsonToXmlOptions = {}): string {
+  const out = convertJson(schema, json, options);
+  return out === undefined ? '' : out.toString();
+}
+
+/**
+ * {@link jsonToXml}, the XML as UTF-8 bytes: for a large document written to a file, a socket or
+ * a stream, this skips decoding the output into a string and encoding it again.
+ * @throws {@link YangDataError} as {@link jsonToXml}.
+ */
+export function jsonToXmlBytes(schema: YangSchema, json: Record<string, unknown>, options: JsonToXmlOptions = {}): Buffer {
+  const out = convertJson(schema, json, options);
+  return out === undefined ? Buffer.alloc(0) : out.toBuffer();
+}
+
+/** The conversion of both; undefined for the reply of an RPC without output. */
+function convertJson(schema: YangSchema, json: Record<string, unknown>, options: JsonToXmlOptions): XmlOutput | undefined {
   const kind = options.kind ?? 'data';
   if (!isPlainObject(json)) throw new YangDataError('the JSON document must be an object', '/');
   const writer = new Writer(schema, kind);
@@ -51,7 +67,7 @@ export function jsonToXml(schema: YangSchema, json: Record<string, unknown>, opt
     const output = rpc.output;
     if (output === undefined) {
       if (Object.keys(json).length !== 0) throw new YangDataError(`RPC "${options.rpc}" has no output`, `/${rpc.qualified}`);
-      return '';
+      return undefined;
     }
     return writer.write(json, output.children, [{ module: rpc.module, name: rpc.name }], '', undefined, false, true);
   }
@@ -145,7 +161,7 @@ class Writer {
    * @param data - whether operations may appear below
    * @param schemaOrder - write the members in schema order (RPC input/output parameters)
    */
-  write(obj: Record<string, unknown>, index: ChildIndex, prefix: readonly DataPathStep[], ns: string, topModule: string | undefined, data: boolean, schemaOrder: boolean): string {
+  write(obj: Record<string, unknown>, index: ChildIndex, prefix: readonly DataPathStep[], ns: string, topModule: string | undefined, data: boolean, schemaOrder: boolean): XmlOutput {
     const saved = [this.#stack, this.#prefix, this.#out] as const;
     this.#prefix = prefix;
     this.#stack = [];
@@ -154,7 +170,7 @@ class Writer {
       const top: Frame = { obj, names: this.#names(obj, index, schemaOrder, 0, topModule), entries: undefined, info: undefined, index, ns, close: '', data, pos: 0, chosen: undefined, seen: undefined };
       this.#stack.push(top);
       this.#walk(topModule);
-      return this.#out.toString();
+      return this.#out;
     } finally {
       [this.#stack, this.#prefix, this.#out] = saved;
     }
@@ -420,7 +436,7 @@ class Writer {
     const inner = new Writer(this.#schema, 'data');
     inner.#anydataDepth = this.#anydataDepth + 1;
     try {
-      return inner.write(holder, top, [...this.#path(d), { module: info.module, name: info.name }], info.namespace, info.module, true, false);
+      return inner.write(holder, top, [...this.#path(d), { module: info.module, name: info.name }], info.namespace, info.module, true, false).toString();
     } catch (error) {
       if (error instanceof YangDataError) return undefined;
       throw error;

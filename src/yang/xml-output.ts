@@ -53,6 +53,11 @@ export class XmlOutput {
     this.#pos = 0;
   }
 
+  /** Everything written, as UTF-8 bytes (one copy of the chunks, nothing decoded). */
+  toBuffer(): Buffer {
+    return Buffer.concat([...this.#chunks, this.#buf.subarray(0, this.#pos)]);
+  }
+
   /** Everything written, as one string. */
   toString(): string {
     // Each chunk ends where a write ended, never inside a character: decode them one by one.

@@ -339,26 +339,31 @@ export class Converter {
 
   /**
    * Refuse a list entry with the keys of an earlier one, or a config leaf-list value seen before
-   * (the last item of `list` against the others). The set of tuples is made when a second entry
-   * comes: most lists in a document (an interface's addresses) have one entry, and a set each
-   * would be most of the garbage.
+   * (the last item of `list` against the others). Short lists (an interface's addresses) are
+   * compared one by one; a set of tuples is made only when a list grows long: a set (and its
+   * weak-map entry) per short list would be most of the garbage of a large document.
    */
   #checkUnique(d: number, info: NodeInfo, list: unknown[], step: DataPathStep): void {
-    let set = this.#unique.get(list);
     const n = list.length - 1;
-    if (set === undefined) {
-      set = new Set();
-      for (let k = 0; k < n; k++) set.add(tupleOf(info, list[k]));
-      this.#unique.set(list, set);
-    }
     const tuple = tupleOf(info, list[n]);
-    if (set.has(tuple)) {
-      const path = this.#path(d);
-      path.push(step);
-      if (!this.#lenient) throw new YangDataError(`duplicate instance of "${info.name}"`, formatDataPath(path));
-      this.warnings.push(`${formatDataPath(path)}: duplicate instance of "${info.name}"; kept`);
+    let duplicate = false;
+    if (n < SHORT_LIST) {
+      for (let k = 0; k < n && !duplicate; k++) duplicate = tupleOf(info, list[k]) === tuple;
+    } else {
+      let set = this.#unique.get(list);
+      if (set === undefined) {
+        set = new Set();
+        for (let k = 0; k < n; k++) set.add(tupleOf(info, list[k]));
+        this.#unique.set(list, set);
+      }
+      duplicate = set.has(tuple);
+      set.add(tuple);
     }
-    set.add(tuple);
+    if (!duplicate) return;
+    const path = this.#path(d);
+    path.push(step);
+    if (!this.#lenient) throw new YangDataError(`duplicate instance of "${info.name}"`, formatDataPath(path));
+    this.warnings.push(`${formatDataPath(path)}: duplicate instance of "${info.name}"; kept`);
   }
 
   /**
@@ -533,6 +538,9 @@ function isEmptyObject(obj: Record<string, unknown>): boolean {
 }
 
 /** What identifies a list entry (its keys' values) or a leaf-list value, as one string. */
+/** Lists up to this many entries are checked for duplicates without a set. */
+const SHORT_LIST = 16;
+
 function tupleOf(info: NodeInfo, item: unknown): string {
   if (info.kind !== 'list') return typeof item === 'string' ? item : JSON.stringify(item);
   const entry = item as Record<string, unknown>;

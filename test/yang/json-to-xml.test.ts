@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { parseXml } from '../../src/xml/parse.js';
 import { YangDataError } from '../../src/yang/errors.js';
 import type { JsonToXmlOptions } from '../../src/yang/json-to-xml.js';
-import { jsonToXml } from '../../src/yang/json-to-xml.js';
+import { jsonToXml, jsonToXmlBytes } from '../../src/yang/json-to-xml.js';
 import { xmlToJson } from '../../src/yang/xml-to-json.js';
 import type { YanglintDataType } from '../helpers/yanglint.js';
 import { codecSchema, xmlElements, yanglint } from './schema-fixtures.js';
@@ -102,6 +102,18 @@ describe('jsonToXml', () => {
       assert.deepEqual(JSON.parse(outcome.output), json, name);
       assert.deepEqual(xmlToJson(codecSchema(), xmlElements(xmls[i]!), options).json, json, name);
     });
+  });
+
+  it('writes the same document as UTF-8 bytes (jsonToXmlBytes), small and in many chunks, ASCII or not', () => {
+    for (const [name, json, , options] of DOCUMENTS) {
+      assert.deepEqual(jsonToXmlBytes(codecSchema(), json, options), Buffer.from(toXml(json, options), 'utf8'), name);
+    }
+    // past the output's first chunks (16 KiB, doubling), with characters of 2, 3 and 4 bytes
+    const ll = Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? `é${i}` : i % 3 === 1 ? `€ ${i}` : `😀${i}`));
+    const bytes = jsonToXmlBytes(codecSchema(), { 'codec-t1:top': { ll } });
+    assert.ok(bytes.length > 64 * 1024);
+    assert.deepEqual(bytes, Buffer.from(toXml({ 'codec-t1:top': { ll } }), 'utf8'));
+    assert.deepEqual(parseXml(bytes.toString('utf8')).elements.map((e) => e.text), ll);
   });
 
   it('accepts what yanglint accepts as JSON input', async () => {

@@ -153,6 +153,21 @@ describe('xmlToJson', () => {
     refuses(`<top ${T1}><x>1</x><y>2</y></top>`, '/codec-t1:top', /both cases "c1" and "y"/);
   });
 
+  it('finds a duplicate anywhere in a long list or leaf-list, and accepts long lists without one', () => {
+    // lists of up to 16 entries are compared one by one, longer ones through a set: both ways
+    for (const n of [3, 16, 17, 40]) {
+      const entries = (dupAt: number) => Array.from({ length: n }, (_, i) => `<l><k1>e${i === dupAt ? 0 : i}</k1><k2>1</k2></l>`).join('');
+      const values = (dupAt: number) => Array.from({ length: n }, (_, i) => `<ll>v${i === dupAt ? 1 : i}</ll>`).join('');
+      const ok = convert(`<top ${T1}>${entries(-1)}${values(-1)}</top>`) as { 'codec-t1:top': { l: unknown[]; ll: unknown[] } };
+      assert.equal(ok['codec-t1:top'].l.length, n);
+      assert.equal(ok['codec-t1:top'].ll.length, n);
+      for (const at of new Set([1, n - 1, Math.min(20, n - 1)])) {
+        refuses(`<top ${T1}>${entries(at)}</top>`, "/codec-t1:top/l[k1='e0'][k2='1']", /duplicate instance of "l"/);
+        if (at !== 1) refuses(`<top ${T1}>${values(at)}</top>`, "/codec-t1:top/ll[.='v1']", /duplicate instance of "ll"/);
+      }
+    }
+  });
+
   it('keeps a with-defaults tagged node with its metadata (yanglint drops it unless -d all-tagged)', () => {
     const json = convert(`<top ${T1} xmlns:wd="urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults"><i8 wd:default="true">5</i8></top>`);
     assert.deepEqual(json, { 'codec-t1:top': { i8: 5, '@i8': { 'ietf-netconf-with-defaults:default': true } } });
