@@ -173,6 +173,37 @@ describe('--json by YANG modules, against the simulator', () => {
     assert.equal((await readdir(own)).length, 3);
   });
 
+  it('get-data (NMDA): operational by default, a datastore, config/origin filters, --with-origin as RFC 7952 metadata', async () => {
+    const [operational, running, filtered, configOnly, stateOnly, origin] = await Promise.all([
+      netconf(['get-data', '--json', '--yang-dir', yangDir]),
+      netconf(['get-data', '--datastore', 'running', '--json', '--yang-dir', yangDir]),
+      netconf(['get-data', '--filter', `<system xmlns="${SYS_NS}"><hostname/></system>`]),
+      netconf(['get-data', '--config-only']),
+      netconf(['get-data', '--state-only']),
+      netconf(['get-data', '--with-origin', '--json', '--yang-dir', yangDir]),
+    ]);
+    for (const r of [operational, running, filtered, configOnly, stateOnly, origin]) assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(running.stdout), SYSTEM_JSON);
+    const op = JSON.parse(operational.stdout) as { 'example-sys:system': Record<string, unknown> };
+    assert.equal(op['example-sys:system'].hostname, 'r1');
+    // a subtree filter selects; the example module has configuration only, no state
+    assert.match(filtered.stdout, /<hostname>r1<\/hostname>/);
+    assert.doesNotMatch(filtered.stdout, /<load>/);
+    assert.match(configOnly.stdout, /<load>42<\/load>/);
+    assert.doesNotMatch(stateOnly.stdout, /<system/);
+    const withOrigin = JSON.parse(origin.stdout) as { 'example-sys:system': { '@'?: Record<string, unknown> } };
+    assert.equal(withOrigin['example-sys:system']['@']?.['ietf-origin:origin'], 'ietf-origin:intended');
+    // usage errors before connecting (exit 2)
+    const bad = await Promise.all([
+      netconf(['get-data', '--datastore', 'nowhere']),
+      netconf(['get-data', '--config-only', '--state-only']),
+      netconf(['get-data', '--with-origin', '--datastore', 'running']),
+      netconf(['get-data', '--max-depth', '0']),
+      netconf(['get-data', '--origin', 'intended', '--not-origin', 'system']),
+    ]);
+    for (const r of bad) assert.equal(r.code, 2, r.stderr);
+  });
+
   it('--no-yang, or a device without schemas: the schema-less mapping (the latter says so on stderr)', async () => {
     const [off, none] = await Promise.all([netconf(['get-config', '--json', '--no-yang']), netconf(['get-config', '--json'], { server: bare })]);
     assert.equal(off.code, 0, off.stderr);

@@ -6,7 +6,7 @@ import { fleet } from './fleet.js';
 import { hello } from './hello.js';
 import { listen } from './listen.js';
 import { lock, unlock } from './lock.js';
-import { get, getConfig } from './retrieve.js';
+import { get, getConfig, getData } from './retrieve.js';
 import { rpc } from './rpc.js';
 import { serve } from './serve.js';
 import { getSchema } from './schema.js';
@@ -19,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   hello,
   get,
   getConfig,
+  getData,
   editConfig,
   commit,
   cancelCommit,
