@@ -147,6 +147,29 @@ describe('netconf listen --call-home ssh', { concurrency: true }, () => {
     assert.notEqual(hellos[0]?.['session-id'], hellos[1]?.['session-id']);
   });
 
+  it('--device ADDRESS=NAME: the device is checked under NAME; an unknown key is reported with a NAME line to add', async () => {
+    // known_hosts names the device only by name: by address it would be unknown
+    const kh = knownHosts('kh-named', `router-a ${simKey}\n`);
+    const { run, port } = await listening([...SSH, '--known-hosts', kh, '--device', '127.0.0.1=router-a', '--device', '127.0.0.2=router-b', 'get-config']);
+    const bad = device(port, other.port, '127.0.0.2');
+    await waitFor('the rejection', () => /rejected a device/.test(run.stderr()));
+    const good = device(port, sim.port);
+    const r = await run.result;
+    bad.stop();
+    good.stop();
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /<hostname>called-home<\/hostname>/);
+    assert.match(r.stderr, /device 127\.0\.0\.1 \(port \d+\) called home over SSH as router-a: host key /);
+    assert.match(r.stderr, /rejected a device: the host key of device 127\.0\.0\.2 \(router-b\) \(called from port \d+\) is not known/);
+    assert.ok(r.stderr.includes(`\n  router-b ${other.knownHostsLine.split(' ').slice(1).join(' ')}\n`), `the known_hosts line to add:\n${r.stderr}`);
+    // malformed or repeated --device: usage errors
+    for (const bad of [['--device', 'router-a'], ['--device', '=x'], ['--device', '127.0.0.1='], ['--device', '127.0.0.1=a', '--device', '127.0.0.1=b']]) {
+      const u = await runCli([...SSH, ...bad, 'hello'], { env: env() });
+      assert.equal(u.code, 2, `${bad.join(' ')}: ${u.stderr}`);
+      assert.match(u.stderr, /--device/);
+    }
+  });
+
   it('--accept-new records the key of a new device as a plain ADDRESS line', async () => {
     const kh = file('kh-accept');
     const port = await freePort();

@@ -29,6 +29,8 @@ interface ListenPlan {
   count: number;
   /** Seconds to wait for them; undefined: no limit. */
   wait: number | undefined;
+  /** `--device ADDRESS=NAME`: the name a device calling from ADDRESS is known by. */
+  names: Map<string, string>;
 }
 
 function plan(ctx: Context): ListenPlan {
@@ -52,7 +54,16 @@ function plan(ctx: Context): ListenPlan {
   const wait = waitText === undefined ? undefined : parseSeconds(waitText, '--wait', ctx.command);
   const address = ctx.string('listen-address');
   if (address !== undefined && (address === '' || /[\s/]/.test(address))) throw ctx.usage(`--listen-address must be an address or a host name, got '${address}'`);
-  return { transport, address, port, count, wait };
+  const names = new Map<string, string>();
+  for (const item of ctx.list('device')) {
+    const eq = item.indexOf('=');
+    const from = item.slice(0, eq).replace(/^\[(.*)\]$/, '$1');
+    const name = item.slice(eq + 1);
+    if (eq <= 0 || name === '' || /[\s,]/.test(item)) throw ctx.usage(`--device must be ADDRESS=NAME (the address a device calls from, the name it is known by), got '${item}'`);
+    if (names.has(from)) throw ctx.usage(`--device: ${from} is given twice`);
+    names.set(from, name);
+  }
+  return { transport, address, port, count, wait, names };
 }
 
 /** Who called: the header line of a device. */
@@ -89,12 +100,14 @@ host key, certificate refused, authentication, hello) is reported on stderr with
 reason and dropped, and listening goes on.
 
 SSH: the device's host key is looked up in known_hosts under its address, as a plain
-'ADDRESS type key' line (the source port means nothing): --known-hosts FILE,
+'ADDRESS type key' line (the source port means nothing), or under NAME for a device
+given as --device ADDRESS=NAME (repeatable; NAME as an outgoing connection would use
+it): --known-hosts FILE,
 --accept-new (records an unknown key as such a line), --insecure-accept-any-host-key;
 -u, -p, --password-env, --ask-password, --key as for connecting.
 TLS: --cert FILE --key FILE (ours), --ca FILE (the devices' certificates must chain to
-it and be issued for the address they call from, or --tls-servername NAME, or match
---tls-fingerprint).
+it and be issued for the address they call from, or the NAME of --device ADDRESS=NAME,
+or --tls-servername NAME, or match --tls-fingerprint).
 
 Ends after --count devices (default 1; 0: until Ctrl-C). The exit status is the first
 non-zero status of COMMAND on a device (0 when it succeeded on every one); 3 when
@@ -107,6 +120,7 @@ on); a usage error of COMMAND stops at once (2).
     count: { type: 'string', value: 'N', help: 'end after N devices (default 1; 0: until Ctrl-C)' },
     wait: { type: 'string', value: 'SECONDS', help: 'give up (exit status 3) when the devices have not called within SECONDS (default: no limit)' },
     'listen-address': { type: 'string', value: 'ADDRESS', help: 'address to listen on (default every address); --port: the port (default 4334 ssh, 4335 tls; 0: any)' },
+    device: { type: 'string', multiple: true, value: 'ADDRESS=NAME', help: 'a device calling from ADDRESS is checked as NAME (known_hosts entry, certificate name; repeatable)' },
   },
   args: { min: 0, max: 0 },
   hostArgument: false,
@@ -154,6 +168,7 @@ on); a usage error of COMMAND stops at once (2).
       options = { ...tlsOptions(settings, secret, ctx.log, ctx.command), transport: 'tls', port: p.port };
     }
     if (p.address !== undefined) options.host = p.address;
+    if (p.names.size > 0) options.deviceName = (address) => p.names.get(address) ?? address;
 
     let listener: CallHomeListener;
     try {
@@ -167,10 +182,11 @@ on); a usage error of COMMAND stops at once (2).
     }
 
     listener.on('rejected', ({ address, port, error }) => {
-      const errorContext: ErrorContext = { ...base, device: `device ${address} (called from port ${port})`, host: address, port };
+      const name = p.names.get(address) ?? address;
+      const errorContext: ErrorContext = { ...base, device: `device ${address}${name === address ? '' : ` (${name})`} (called from port ${port})`, host: name, port };
       if (error instanceof SSHUnknownHostError && error.hostKey) {
-        errorContext.knownHostsLine = knownHostsLine(address, 22, error.hostKey);
-        errorContext.knownHostsName = knownHostsName(address, 22);
+        errorContext.knownHostsLine = knownHostsLine(name, 22, error.hostKey);
+        errorContext.knownHostsName = knownHostsName(name, 22);
       }
       const d = describeError(error, errorContext);
       ctx.log.warn(`rejected a device: ${d.message}`);
