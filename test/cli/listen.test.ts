@@ -111,16 +111,25 @@ async function listening(args: string[]): Promise<{ run: ReturnType<typeof start
   return { run, port: Number((m as RegExpMatchArray)[1]) };
 }
 
+/**
+ * `netconf ARGS` (listening for one device): a device from 127.0.0.2 relaying to `badPort` calls
+ * first (to be rejected), then one from 127.0.0.1 relaying to `goodPort`; the run's result.
+ */
+async function rejectThenServe(args: string[], badPort = other.port, goodPort = sim.port): Promise<Awaited<ReturnType<typeof startCli>['result']>> {
+  const { run, port } = await listening(args);
+  const bad = device(port, badPort, '127.0.0.2');
+  await waitFor('the rejection', () => /rejected a device/.test(run.stderr()));
+  const good = device(port, goodPort);
+  const r = await run.result;
+  bad.stop();
+  good.stop();
+  return r;
+}
+
 describe('netconf listen --call-home ssh', { concurrency: true }, () => {
   it('runs get-config on the device that calls in; a device with an unknown key is reported and listening goes on', async () => {
     const kh = knownHosts('kh-good', `127.0.0.1 ${simKey}\n`);
-    const { run, port } = await listening([...SSH, '--known-hosts', kh, 'get-config']);
-    const bad = device(port, other.port, '127.0.0.2');
-    await waitFor('the rejection', () => /rejected a device/.test(run.stderr()));
-    const good = device(port, sim.port);
-    const r = await run.result;
-    bad.stop();
-    good.stop();
+    const r = await rejectThenServe([...SSH, '--known-hosts', kh, 'get-config']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /<hostname>called-home<\/hostname>/);
     assert.match(r.stderr, /netconf: rejected a device: the host key of device 127\.0\.0\.2 \(called from port \d+\) is not known: refusing to connect\./);
@@ -150,13 +159,7 @@ describe('netconf listen --call-home ssh', { concurrency: true }, () => {
   it('--device ADDRESS=NAME: the device is checked under NAME; an unknown key is reported with a NAME line to add', async () => {
     // known_hosts names the device only by name: by address it would be unknown
     const kh = knownHosts('kh-named', `router-a ${simKey}\n`);
-    const { run, port } = await listening([...SSH, '--known-hosts', kh, '--device', '127.0.0.1=router-a', '--device', '127.0.0.2=router-b', 'get-config']);
-    const bad = device(port, other.port, '127.0.0.2');
-    await waitFor('the rejection', () => /rejected a device/.test(run.stderr()));
-    const good = device(port, sim.port);
-    const r = await run.result;
-    bad.stop();
-    good.stop();
+    const r = await rejectThenServe([...SSH, '--known-hosts', kh, '--device', '127.0.0.1=router-a', '--device', '127.0.0.2=router-b', 'get-config']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /<hostname>called-home<\/hostname>/);
     assert.match(r.stderr, /device 127\.0\.0\.1 \(port \d+\) called home over SSH as router-a: host key /);
@@ -225,13 +228,7 @@ describe('netconf listen --call-home tls', { concurrency: true }, () => {
   });
 
   it('a device whose certificate is not issued for its address is rejected (the name it is checked under), and listening goes on', async () => {
-    const { run, port } = await listening([...TLS(), 'hello']);
-    const bad = device(port, tlsSim.port, '127.0.0.2');
-    await waitFor('the rejection', () => /rejected a device/.test(run.stderr()));
-    const good = device(port, tlsSim.port);
-    const r = await run.result;
-    bad.stop();
-    good.stop();
+    const r = await rejectThenServe([...TLS(), 'hello'], tlsSim.port, tlsSim.port);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /rejected a device: the certificate of device 127\.0\.0\.2 \(called from port \d+\) is not issued for 127\.0\.0\.2/);
     assert.match(r.stdout, /^session-id: \d+/);
