@@ -26,7 +26,8 @@
 //   (g) tls: get-config of a SIZE MB reply over NETCONF over TLS (bench/tls.mjs): the same peer
 //       binary exec'd by stunnel4 on 127.0.0.1:18832 (BENCH_TLS_PORT; mutual TLS, a throw-away
 //       PKI in bench/.state/tls/pki), this client (reply.bytes, and reply.xml) cold and warm, peak
-//       RSS, beside a bare Node tls socket reading the same bytes (hello, RPC, bytes counted)
+//       RSS, beside a bare Node tls socket reading the same bytes (hello, RPC, bytes counted);
+//       diagnostic rows: both again with glibc's malloc using transparent huge pages
 //   (h) yang: RFC 7951 JSON ↔ XML of an ietf-interfaces + ietf-ip document of YANG_INTERFACES
 //       interfaces (bench/yang.mjs, one round per round; no peer): XML → JSON and JSON → XML in
 //       fresh processes, peak RSS, compiling the IETF modules, beside libyang's yanglint doing the same
@@ -385,6 +386,10 @@ const ncclientClient = (workload, extra = []) => [PYTHON, ['bench/client-ncclien
 const ssh2Ceiling = (workload, extra = []) => ['node', ['bench/ceiling-ssh2.mjs', '--workload', workload, ...extra]];
 const opensshCeiling = (workload, extra = []) => ['node', ['bench/ceiling-openssh.mjs', '--workload', workload, ...extra]];
 const tlsClient = (mode, extra = []) => ['node', ['bench/tls.mjs', '--mode', mode, '--tls', join(TLS_DIR, 'tls.json'), ...extra]];
+// (g)'s diagnostic: the same process with glibc's malloc asking for transparent huge pages
+// (madvise) for its large blocks, so a fresh 100 MB buffer costs ~50 page faults instead of ~25 000
+const HUGE_PAGES = 'GLIBC_TUNABLES=glibc.malloc.hugetlb=1';
+const withHugePages = ([cmd, args]) => ['env', [HUGE_PAGES, cmd, ...args]];
 
 /** The runs of one round, workload by workload: [client id, command] in the order to run them. */
 function roundPlan(round) {
@@ -455,6 +460,8 @@ function roundPlan(round) {
       runs: [
         ...pair(['node', tlsClient('node', [...largeArgs, '--as', 'bytes'])], ['tls-bare', tlsClient('bare', largeArgs)]),
         ['node-xml', tlsClient('node', [...largeArgs, '--as', 'string'])],
+        // both again with huge pages (the diagnostic rows): how much of the gap is page faults
+        ...pair(['node-thp', withHugePages(tlsClient('node', [...largeArgs, '--as', 'bytes']))], ['tls-bare-thp', withHugePages(tlsClient('bare', largeArgs))]),
       ],
     },
     {
@@ -566,6 +573,10 @@ function summarise(samples, framing) {
   row('g', '  TLS, as reply.xml (one string): COLD throughput', 'MB/s', 'higher', { node: get('tls', 'node-xml', tlsMBps) });
   row('g', '  TLS, as reply.xml: WARM throughput', 'MB/s', 'higher', { node: get('tls', 'node-xml', tlsWarmMBps) });
   row('g', '  TLS, as reply.xml: peak RSS after all calls', 'MB', 'lower', { node: get('tls', 'node-xml', (r) => r.peakRss / MB) });
+  const thp = (pick) => ({ node: get('tls', 'node-thp', pick), 'tls-bare': get('tls', 'tls-bare-thp', pick) });
+  row('g', `  diagnostic, both with huge pages (${HUGE_PAGES}): COLD throughput`, 'MB/s', 'higher', thp(tlsMBps));
+  row('g', '  diagnostic, both with huge pages: WARM throughput', 'MB/s', 'higher', thp(tlsWarmMBps));
+  row('g', '  diagnostic, both with huge pages: peak RSS after all calls', 'MB', 'lower', thp((r) => r.peakRss / MB));
 
   // (h) YANG; column `yanglint`: libyang's yanglint on the same file (process wall, /usr/bin/time)
   const yg = (pick) => get('yang', 'node', pick);
@@ -660,7 +671,9 @@ function targets(rows) {
   const tpc = med(tlsCold, 'node') / med(tlsCold, 'tls-bare');
   const tlsRss = find('  TLS peak RSS after all calls');
   const tlsRssCold = find('  TLS peak RSS after the cold call');
-  t('(g) TLS: this client >= 70% of the bare TLS socket (warm)', `${fmt(100 * tp, 0)}%`, Number.isFinite(tp) ? tp >= 0.7 : undefined, `reply.bytes ${fmt(med(tlsWarm, 'node'))} vs ${fmt(med(tlsWarm, 'tls-bare'))} MB/s warm; cold ${fmt(med(tlsCold, 'node'))} vs ${fmt(med(tlsCold, 'tls-bare'))} MB/s (${fmt(100 * tpc, 0)}%); peak RSS ${fmt(med(tlsRssCold, 'node'))} MB after the cold call, ${fmt(med(tlsRss, 'node'))} MB after all calls (${fmt((med(tlsRss, 'node') * 1e6) / sizeBytes, 2)}x the reply; the bare socket ${fmt(med(tlsRss, 'tls-bare'))} MB)`);
+  const thpWarm = find('  diagnostic, both with huge pages: WARM throughput');
+  const thpRatio = med(thpWarm, 'node') / med(thpWarm, 'tls-bare');
+  t('(g) TLS: this client >= 70% of the bare TLS socket (warm)', `${fmt(100 * tp, 0)}%`, Number.isFinite(tp) ? tp >= 0.7 : undefined, `reply.bytes ${fmt(med(tlsWarm, 'node'))} vs ${fmt(med(tlsWarm, 'tls-bare'))} MB/s warm; both with huge pages ${fmt(med(thpWarm, 'node'))} vs ${fmt(med(thpWarm, 'tls-bare'))} MB/s (${fmt(100 * thpRatio, 0)}%); cold ${fmt(med(tlsCold, 'node'))} vs ${fmt(med(tlsCold, 'tls-bare'))} MB/s (${fmt(100 * tpc, 0)}%); peak RSS ${fmt(med(tlsRssCold, 'node'))} MB after the cold call, ${fmt(med(tlsRss, 'node'))} MB after all calls (${fmt((med(tlsRss, 'node') * 1e6) / sizeBytes, 2)}x the reply; the bare socket ${fmt(med(tlsRss, 'tls-bare'))} MB)`);
   // (h) issue 12: faster than yanglint both ways, as whole processes (node start, compiling,
   // reading and writing the files: what yanglint's time includes) and for the conversion alone;
   // the IETF modules compile well under a second
@@ -779,7 +792,7 @@ async function main() {
       ['c', 'many', ['node', 'ncclient']],
       ['e', 'stream', ['node', 'ssh2']],
       ['f', 'connect', ['node']],
-      ['g', 'tls', ['node', 'tls-bare', 'node-xml']],
+      ['g', 'tls', ['node', 'tls-bare', 'node-xml', 'node-thp', 'tls-bare-thp']],
       ['h', 'yang', ['node']],
       ['i', 'fleet', ['node']],
     ];
