@@ -14,6 +14,7 @@ export { MalformedMessageError, NCClientError, TransportError } from './errors.j
 export * from './namespaces.js';
 export {
   AuthenticationError,
+  ConnectAbortedError,
   HelloError,
   NetconfFramingError,
   ProxyCommandError,

@@ -280,10 +280,11 @@ function usableKnownHosts(settings: ConnectionSettings, log: Logger, command: st
 
 /**
  * Connect and return a {@link Manager}. Fills `errorContext` with what an error message needs
- * (the refused host key and the known_hosts line that would accept it).
+ * (the refused host key and the known_hosts line that would accept it). `signal` (Ctrl-C) aborts
+ * the connection attempt at once.
  */
-export async function openConnection(settings: ConnectionSettings, password: string | undefined, log: Logger, errorContext: ErrorContext): Promise<Manager> {
-  if (settings.transport === 'tls') return openTLSConnection(settings, password, log, errorContext);
+export async function openConnection(settings: ConnectionSettings, password: string | undefined, log: Logger, errorContext: ErrorContext, signal?: AbortSignal): Promise<Manager> {
+  if (settings.transport === 'tls') return openTLSConnection(settings, password, log, errorContext, signal);
   const target = describeTarget(settings);
   warnUnverified(settings, target, log);
   const connectTimeout = settings.timeout ?? settings.config?.connectTimeout ?? DEFAULT_TIMEOUT;
@@ -308,6 +309,7 @@ export async function openConnection(settings: ConnectionSettings, password: str
   if (settings.jump !== undefined) options.proxyJump = settings.jump;
   if (settings.proxyCommand !== undefined) options.proxyCommand = settings.proxyCommand;
   if (settings.allowStrictHostKeyCheckingNo) options.allowStrictHostKeyCheckingNo = true;
+  if (signal) options.signal = signal;
   try {
     const manager = await connect(options);
     errorContext.timeout = settings.timeout ?? DEFAULT_TIMEOUT;
@@ -373,7 +375,7 @@ export function tlsOptions(settings: ConnectionSettings, passphrase: string | un
 }
 
 /** Connect over TLS (`--tls`). */
-async function openTLSConnection(settings: ConnectionSettings, passphrase: string | undefined, log: Logger, errorContext: ErrorContext): Promise<Manager> {
+async function openTLSConnection(settings: ConnectionSettings, passphrase: string | undefined, log: Logger, errorContext: ErrorContext, signal: AbortSignal | undefined): Promise<Manager> {
   const tls = settings.tls as TLSSettings;
   const target = describeTarget(settings);
   errorContext.transport = 'tls';
@@ -387,6 +389,7 @@ async function openTLSConnection(settings: ConnectionSettings, passphrase: strin
   );
   const options: ConnectTLSOptions = { ...base, transport: 'tls', host: settings.host };
   if (settings.port !== undefined) options.port = settings.port;
+  if (signal) options.signal = signal;
   const manager = await connect(options);
   log.debug(`connected to ${manager.session.peer}: session-id ${manager.sessionId ?? '?'}, ${manager.session.framing} framing, ${manager.serverCapabilities.size} server capabilities`);
   return manager;

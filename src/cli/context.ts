@@ -5,7 +5,7 @@
  * then runs on.
  * @module
  */
-import { parseXml, RPCError, type CallHomeDevice, type Manager, type RPCReply } from '../index.js';
+import { ConnectAbortedError, parseXml, RPCError, type CallHomeDevice, type Manager, type RPCReply } from '../index.js';
 import type { Command, Values } from './command.js';
 import { connectionSettings, DEFAULT_TIMEOUT, openConnection, type ConnectionSettings } from './connection.js';
 import { describeError, formatRpcError, InterruptedError, UsageError, type ErrorContext } from './errors.js';
@@ -186,7 +186,9 @@ export class Context {
     if (settings.transport === 'tls') this.errorContext.transport = 'tls';
     const password = await this.secret(settings, `${user ? `${user}@` : ''}${hostName}'s password: `);
     if (this.signal.aborted) throw new InterruptedError('interrupted');
-    const manager = await openConnection(settings, password, this.log, this.errorContext);
+    const manager = await openConnection(settings, password, this.log, this.errorContext, this.signal).catch((err: unknown) => {
+      throw err instanceof ConnectAbortedError && this.signal.aborted ? new InterruptedError('interrupted') : err;
+    });
     this.#manager = manager;
     this.#observe(manager);
     return manager;

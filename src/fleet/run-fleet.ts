@@ -181,12 +181,13 @@ export async function* runFleet<T>(targets: FleetTargets, task: FleetTask<T>, op
     try {
       if (local.signal.aborted) throw local.signal.reason as Error;
       const { options: connectOptions } = resolveTarget(target, env, options.timeout);
-      const connecting = connectFn(connectOptions);
+      // the attempt's signal aborts the connection itself (timeout, stop): it ends at once
+      const connecting = connectFn({ ...connectOptions, signal: local.signal });
       try {
         manager = await Promise.race([connecting, aborted.promise]);
       } catch (err) {
-        // Stopped while connecting: the connection attempt ends by its own timeout (lowered to
-        // the device's limit); wait for it, and close what it opened.
+        // Stopped while connecting: connect() gives up on the signal and closes what it opened
+        // (a connect function that ignores the signal ends by its own timeout); wait for it.
         if (local.signal.aborted) {
           const late = await connecting.catch(() => undefined);
           if (late) await hardClose(late);

@@ -22,6 +22,12 @@ export class SessionCloseError extends TransportError {
   }
 }
 
+/**
+ * `connect()` was aborted through its `signal` before the session was established: what it had
+ * opened (connections, jump hosts, a proxy command) is closed. `cause` is the signal's reason.
+ */
+export class ConnectAbortedError extends TransportError {}
+
 /** The peer broke the NETCONF framing (RFC 6242): a bad chunk header, an oversized message. */
 export class NetconfFramingError extends TransportError {}
 

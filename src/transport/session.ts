@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { debuglog } from 'node:util';
 import { BASE_1_0, BASE_1_1, Capabilities, DEFAULT_CLIENT_CAPABILITIES } from './capabilities.js';
-import { HelloError, NetconfFramingError, SessionCloseError } from './errors.js';
+import { ConnectAbortedError, HelloError, NetconfFramingError, SessionCloseError } from './errors.js';
 import { TransportError } from '../errors.js';
 import { encodeMessage, type FramingMode } from './framing.js';
 import { buildHello, parseHello } from './hello.js';
@@ -55,6 +55,12 @@ export interface SessionOptions {
    * and notifications in the RPC layer, which reads them from {@link Session.xmlLimits}.
    */
   xmlLimits?: Partial<XmlLimits>;
+  /**
+   * Abort the connection attempt: `connect()` rejects at once with {@link ConnectAbortedError}
+   * and closes whatever it had opened. No effect once `connect()` has resolved (close the session
+   * then).
+   */
+  signal?: AbortSignal;
 }
 
 type Phase = 'idle' | 'hello' | 'open' | 'closed';
@@ -213,6 +219,45 @@ export abstract class Session {
    * Called once, by {@link close}, also when the session fails.
    */
   protected abstract closeTransport(): Promise<void>;
+
+  /**
+   * Tear down at once whatever a `connect()` in progress has opened or is opening (sockets,
+   * connections still in their handshake, a proxy process), so that every step it awaits fails.
+   * Called by {@link connecting} when its signal aborts. This one destroys the stream of the
+   * hello exchange, if it has started; transports override it to reach what comes before.
+   */
+  protected abortTransport(): void {
+    this.#stream?.destroy();
+  }
+
+  /**
+   * Run a transport's connection steps (`work`) under `signal`: when it aborts, the transport is
+   * torn down ({@link abortTransport}), the session closed, and the promise rejects with
+   * {@link ConnectAbortedError}, also when `work` had finished just before the abort took effect.
+   * @param peer - how to name the server in the message
+   */
+  protected async connecting(signal: AbortSignal | undefined, peer: string, work: () => Promise<void>): Promise<void> {
+    if (signal === undefined) return work();
+    const abortError = (): ConnectAbortedError => new ConnectAbortedError(`Connecting to ${peer} was aborted`, { cause: signal.reason });
+    if (signal.aborted) throw abortError();
+    const onAbort = (): void => this.abortTransport();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await work();
+    } catch (err) {
+      if (signal.aborted) {
+        await this.close();
+        throw abortError();
+      }
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    if (signal.aborted) {
+      await this.close();
+      throw abortError();
+    }
+  }
 
   /**
    * Run the hello exchange on an open stream: send the client hello (always end-of-message

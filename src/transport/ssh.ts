@@ -31,6 +31,8 @@ export class SSHSession extends Session {
   #loadedKnownHosts = false;
   /** Every SSH connection made, jump hosts first; the last one carries the session. */
   readonly #clients: Client[] = [];
+  /** Every ssh2 client created by `connect()`, also those still in their handshake (to abort them). */
+  readonly #created: Client[] = [];
   #proxy: ProxyProcess | undefined;
   /** The NETCONF server's client, created when `connect()` starts. */
   #client: Client | undefined;
@@ -96,6 +98,7 @@ export class SSHSession extends Session {
     if (this.#client) throw new TransportError('SSHSession.connect() can be called once per session');
     const targetClient = newClient();
     this.#client = targetClient;
+    this.#created.push(targetClient);
     const log = options.log;
     const note = (line: string): void => {
       debug('%s', line);
@@ -105,6 +108,12 @@ export class SSHSession extends Session {
     const { target } = route;
     this.#target = target;
     const helloTimeout = options.helloTimeout ?? target.timeout;
+    await this.connecting(options.signal, `${target.host}:${target.port}`, () => this.#connectRoute(route, targetClient, note, { ...options, helloTimeout }));
+  }
+
+  /** The proxy command, each jump host, the server, its `netconf` subsystem, the hello. */
+  async #connectRoute(route: ReturnType<typeof planRoute>, targetClient: Client, note: (line: string) => void, options: SSHConnectOptions): Promise<void> {
+    const { target } = route;
     try {
       let sock: Duplex | undefined = options.sock;
       if (route.proxyCommand !== undefined) {
@@ -114,7 +123,9 @@ export class SSHSession extends Session {
       }
       const endpoints = [...route.hops, target];
       for (const [index, endpoint] of endpoints.entries()) {
-        const client = await this.#open(endpoint, sock, note, endpoint === target ? targetClient : newClient());
+        const fresh = endpoint === target ? targetClient : newClient();
+        if (fresh !== targetClient) this.#created.push(fresh);
+        const client = await this.#open(endpoint, sock, note, fresh);
         const next = endpoints[index + 1];
         if (next) {
           sock = await forwardThrough(client, endpoint, next.host, next.port);
@@ -127,7 +138,7 @@ export class SSHSession extends Session {
           else resolve(stream);
         });
       });
-      await this.startSession(channel, endpointName(target), { ...options, helloTimeout });
+      await this.startSession(channel, endpointName(target), options);
     } catch (err) {
       await this.close();
       throw err;
@@ -155,6 +166,12 @@ export class SSHSession extends Session {
       if (endpoint.hop) this.transportLost(new SSHError(`${name}: connection closed`, { hop: endpoint.hop }));
     });
     return client;
+  }
+
+  protected override abortTransport(): void {
+    for (const client of this.#created) client.destroy();
+    void this.#proxy?.stop();
+    super.abortTransport();
   }
 
   protected override async closeTransport(): Promise<void> {

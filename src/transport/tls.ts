@@ -89,6 +89,11 @@ export class TLSSession extends Session {
     if (tls.ca !== undefined) config.ca = typeof tls.ca === 'string' || Buffer.isBuffer(tls.ca) ? tls.ca : [...tls.ca];
     if (options.sock) config.socket = options.sock;
 
+    await this.connecting(options.signal, where, () => this.#handshakeAndHello(config, options, where, pin, timeout, note));
+  }
+
+  /** The TLS handshake (the pin checked), then the hello exchange. */
+  async #handshakeAndHello(config: ConnectionOptions, options: TLSConnectOptions, where: string, pin: string | undefined, timeout: number, note: (line: string) => void): Promise<void> {
     note(`${where}: TLS handshake${options.sock ? ' on the accepted connection' : ''}`);
     let socket: TLSSocket;
     try {
@@ -110,6 +115,7 @@ export class TLSSession extends Session {
       const fail = (error: Error): void => {
         clearTimeout(timer);
         socket.off('secureConnect', done);
+        socket.off('close', onClose);
         socket.destroy();
         reject(error);
       };
@@ -122,6 +128,7 @@ export class TLSSession extends Session {
         }
         clearTimeout(timer);
         socket.off('error', onError);
+        socket.off('close', onClose);
         socket.on('error', keepLate);
         resolve();
       };
@@ -134,8 +141,11 @@ export class TLSSession extends Session {
           fail(tlsFailure(err, where, 'handshake'));
         }
       };
+      // closed with no error: destroyed here (an aborted connect()); the peer's close is an error event
+      const onClose = (): void => fail(new TLSError(`The connection to ${where} closed during the TLS handshake`, 'handshake'));
       socket.once('secureConnect', done);
       socket.on('error', onError);
+      socket.once('close', onClose);
     }).catch(async (err: unknown) => {
       await this.close();
       throw err;
@@ -155,6 +165,11 @@ export class TLSSession extends Session {
       }
       throw err;
     }
+  }
+
+  protected override abortTransport(): void {
+    this.#socket?.destroy();
+    super.abortTransport();
   }
 
   protected override closeTransport(): Promise<void> {

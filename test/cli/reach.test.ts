@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { startJumpHost, type JumpHost } from '../integration/jump-host.js';
 import { freePort } from '../integration/netconfd.js';
+import { blackHole } from '../helpers/black-hole.js';
 import { cleanEnv, runCli, startCli, waitFor } from './cli-helpers.js';
 
 const PASSWORD = 'S3cret-Pa55-QUUX';
@@ -245,6 +246,26 @@ describe('--keepalive', () => {
       assert.match(result.stderr, /keepalive/);
     } finally {
       await r.close();
+    }
+  });
+});
+
+describe('Ctrl-C while connecting', () => {
+  it('ends the connection attempt at once: exit 130, the connection closed, no 5 s wait', async () => {
+    // a server that accepts and never answers: the attempt would last its 60 s timeout
+    const hole = await blackHole();
+    try {
+      const port = String(hole.port);
+      const run = startCli(['get-config', '--host', '127.0.0.1', '--port', port, '-u', 'admin', '--password-env', 'PW', '--insecure-accept-any-host-key', '--timeout', '60'], { env: await env('interrupt') });
+      await waitFor('the connection', () => hole.accepted === 1);
+      const interruptedAt = Date.now();
+      run.child.kill('SIGINT');
+      const result = await run.result;
+      assert.equal(result.code, 130, result.stderr);
+      assert.ok(Date.now() - interruptedAt < 3000, `ended ${Date.now() - interruptedAt} ms after Ctrl-C`);
+      await waitFor('the connection to close', () => hole.open() === 0, 5000);
+    } finally {
+      hole.close();
     }
   });
 });

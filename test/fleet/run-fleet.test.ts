@@ -169,6 +169,21 @@ describe('runFleet', () => {
     assert.deepEqual(await settledHandles(before), {});
   });
 
+  it('a signal stops devices that are still connecting at once, not after their timeout', { timeout: 30_000 }, async () => {
+    const before = handleCounts();
+    const controller = new AbortController();
+    // servers that accept and never answer: each connection would wait for its 60 s timeout
+    const targets = Array.from({ length: 10 }, (_, i) => target(`h${i}`, hang.port, { timeout: 60 }));
+    setTimeout(() => controller.abort(), 500);
+    const started = Date.now();
+    const results = await collect(runFleet(targets, getConfig, { concurrency: 5, signal: controller.signal, env }));
+    assert.ok(Date.now() - started < 5000, `stopped after ${Date.now() - started} ms`);
+    assert.equal(results.size, 10);
+    for (const r of results.values()) assert.ok(r.error instanceof FleetAbortedError, `${r.name}: ${r.error?.name}`);
+    assert.equal([...results.values()].filter((r) => r.attempts === 1).length, 5, 'five were connecting');
+    assert.deepEqual(await settledHandles(before), {});
+  });
+
   it('leaving the loop early closes what is in flight', { timeout: 30_000 }, async () => {
     const before = handleCounts();
     const targets = [target('fast', (good[2] as Simulator).port), ...Array.from({ length: 5 }, (_, i) => target(`s${i}`, slow.port))];
