@@ -223,8 +223,9 @@ export abstract class Session {
   /**
    * Tear down at once whatever a `connect()` in progress has opened or is opening (sockets,
    * connections still in their handshake, a proxy process), so that every step it awaits fails.
-   * Called by {@link connecting} when its signal aborts. This one destroys the stream of the
-   * hello exchange, if it has started; transports override it to reach what comes before.
+   * Called by {@link connecting} when its signal aborts, and by {@link close} before the hello
+   * exchange has started. This one destroys the stream of the hello exchange, if there is one;
+   * transports override it to reach what comes before.
    */
   protected abortTransport(): void {
     this.#stream?.destroy();
@@ -428,6 +429,8 @@ export abstract class Session {
   #end(error?: Error): Promise<void> {
     if (this.#closing) return this.#closing;
     const wasOpen = this.#phase === 'open';
+    // closed while connect() is still making the connection: its handshakes must not outlive it
+    if (this.#phase === 'idle') this.abortTransport();
     this.#reader?.close(error ?? new SessionCloseError('', undefined, `Session to ${this.#peer} closed while a message was being received`));
     this.#phase = 'closed';
     this.#connected = false;

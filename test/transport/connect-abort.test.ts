@@ -3,7 +3,8 @@
  * (TCP and SSH handshake, a jump host, a proxy command, TLS handshake, the hello), rejects with
  * ConnectAbortedError (the signal's reason as `cause`) and leaves nothing open: the peer sees its
  * connection closed, a proxy process is gone. After connect() has resolved the signal changes
- * nothing. Peers: black holes (accept, never answer), a silent TLS server, the simulator.
+ * nothing. close() during connect() ends the attempt the same way. Peers: black holes (accept,
+ * never answer), a silent TLS server, the simulator.
  */
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -127,6 +128,23 @@ describe('connect({ signal }) over SSH', () => {
     }
   });
 
+  it('close() while connect() is still connecting: connect() fails at once, nothing stays open', async () => {
+    const hole = await blackHole();
+    try {
+      const session = new SSHSession();
+      const t0 = Date.now();
+      const connecting = session.connect({ ...SSH, host: '127.0.0.1', port: hole.port });
+      await waitFor(() => hole.accepted === 1, 5000, 'the connection');
+      await session.close();
+      await assert.rejects(connecting);
+      assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+      await waitFor(() => hole.open() === 0, 5000, 'the connection to close');
+      assert.equal(session.connected, false);
+    } finally {
+      hole.close();
+    }
+  });
+
   it('SSHSession.connect directly, the same', async () => {
     const hole = await blackHole();
     try {
@@ -139,6 +157,22 @@ describe('connect({ signal }) over SSH', () => {
 
 describe('connect({ signal }) over TLS', () => {
   const tls = (): { cert: string; key: string; ca: string } => ({ cert: pki.client.cert, key: pki.client.key, ca: pki.ca.cert });
+
+  it('close() during the TLS handshake: connect() fails at once, the connection closed', async () => {
+    const hole = await blackHole();
+    try {
+      const session = new TLSSession();
+      const t0 = Date.now();
+      const connecting = session.connect({ host: '127.0.0.1', port: hole.port, tls: tls(), timeout: 30 });
+      await waitFor(() => hole.accepted === 1, 5000, 'the connection');
+      await session.close();
+      await assert.rejects(connecting);
+      assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+      await waitFor(() => hole.open() === 0, 5000, 'the connection to close');
+    } finally {
+      hole.close();
+    }
+  });
 
   it('during the TLS handshake with a server that never answers: rejected at once, the connection closed', async () => {
     const hole = await blackHole();
