@@ -73,7 +73,7 @@ describe('bench/run.mjs --smoke', () => {
       assert.equal(row('open fds after close').node?.median, 0);
       assert.equal(row('active handles').node?.median, 0);
       assert.ok(results.targets.length >= 10);
-      assert.match(output, /targets \(issue 5\):/);
+      assert.match(output, /^targets \(issue 5: /m);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
