@@ -4,20 +4,9 @@
  * no wider than the base.
  */
 import { fail } from './compile-context.js';
-import type { IntegerKind, Interval } from './schema.js';
+import type { Interval } from './schema.js';
 import type { Statement } from './statement.js';
-
-/** The value space of each integer type. */
-export const INTEGER_LIMITS: Readonly<Record<IntegerKind, Interval>> = {
-  int8: [-128n, 127n],
-  int16: [-32768n, 32767n],
-  int32: [-2147483648n, 2147483647n],
-  int64: [-9223372036854775808n, 9223372036854775807n],
-  uint8: [0n, 255n],
-  uint16: [0n, 65535n],
-  uint32: [0n, 4294967295n],
-  uint64: [0n, 18446744073709551615n],
-};
+import { INTEGER_LIMITS } from './value-number.js';
 
 /** decimal64 values, scaled by 10^fraction-digits, are 64-bit integers. */
 export const DECIMAL64_LIMITS: Interval = INTEGER_LIMITS.int64;

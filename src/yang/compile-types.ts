@@ -8,7 +8,8 @@
 import { fail, lookupDef, type CompileState, type Def, type MNode, type Mutable, type Scope } from './compile-context.js';
 import { ifFeaturesTrue } from './compile-features.js';
 import { resolveIdentity } from './compile-identities.js';
-import { DECIMAL64_LIMITS, INTEGER_LIMITS, LENGTH_LIMITS, parseDecimal64, parseIntervals, parseInteger } from './compile-ranges.js';
+import { DECIMAL64_LIMITS, LENGTH_LIMITS, parseDecimal64, parseIntervals, parseInteger } from './compile-ranges.js';
+import { INTEGER_LIMITS } from './value-number.js';
 import { subArgument, substatement, substatements } from './parser.js';
 import type { IntegerKind, PatternRestriction, YangType } from './schema.js';
 import type { Statement } from './statement.js';

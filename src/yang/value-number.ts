@@ -6,8 +6,8 @@ import { q, Refusal, trimXmlSpace } from './value-refusal.js';
  * and decimal64), bounds and `range` checks, canonical forms as libyang prints them.
  */
 
-/** The built-in bounds of each integer type. */
-const BOUNDS: Readonly<Record<IntegerKind, Interval>> = {
+/** The value space of each integer type (RFC 7950 §9.2): the compiler's default ranges, the values' bounds. */
+export const INTEGER_LIMITS: Readonly<Record<IntegerKind, Interval>> = {
   int8: [-128n, 127n],
   int16: [-32768n, 32767n],
   int32: [-2147483648n, 2147483647n],
@@ -51,7 +51,7 @@ export function parseSmallInteger(kind: IntegerKind, range: readonly Interval[] 
 
 /** Bounds and range of a ≤ 32-bit integer already read as a number. */
 export function checkSmall(kind: IntegerKind, range: readonly Interval[] | undefined, n: number, shown: unknown): number | Refusal {
-  const [lo, hi] = BOUNDS[kind];
+  const [lo, hi] = INTEGER_LIMITS[kind];
   if (n < Number(lo) || n > Number(hi)) return new Refusal(`value ${q(shown)} is out of the bounds of ${kind}`);
   if (range) {
     const r = asNumbers(range);
@@ -72,7 +72,7 @@ export function parseBigInteger(kind: IntegerKind, range: readonly Interval[] | 
   const t = trimXmlSpace(text);
   if (!INTEGER.test(t)) return new Refusal(t === '' ? `invalid ${kind} value: empty` : `invalid ${kind} value ${q(text)}`);
   const n = BigInt(t);
-  const [lo, hi] = BOUNDS[kind];
+  const [lo, hi] = INTEGER_LIMITS[kind];
   if (n < lo || n > hi) return new Refusal(`value ${q(t)} is out of the bounds of ${kind}`);
   if (range && !inRange(range, n)) return new Refusal(`value ${q(t)} is outside the allowed range`);
   return n.toString();

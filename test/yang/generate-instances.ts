@@ -8,6 +8,7 @@
 // Every document comes from one 32-bit seed: the same seed and schema give the same document,
 // so a failing case is reproduced from the seed the test prints.
 import { dataChildren, type Identity, type Interval, type SchemaNode, type YangSchema, type YangType } from '../../src/yang/schema.js';
+import { INTEGER_LIMITS } from '../../src/yang/value-number.js';
 import { xsdRegex } from '../../src/yang/xsd-regex.js';
 
 // ---- random numbers --------------------------------------------------------------------------
@@ -231,16 +232,8 @@ export interface Value {
   readonly decls: ReadonlyArray<readonly [string, string]>;
 }
 
-const INT_LIMITS: Record<string, Interval> = {
-  int8: [-128n, 127n],
-  int16: [-32768n, 32767n],
-  int32: [-2147483648n, 2147483647n],
-  int64: [-9223372036854775808n, 9223372036854775807n],
-  uint8: [0n, 255n],
-  uint16: [0n, 65535n],
-  uint32: [0n, 4294967295n],
-  uint64: [0n, 18446744073709551615n],
-};
+/** The integer limits, looked up by any type kind (undefined for the others). */
+const INT_LIMITS: Readonly<Record<string, Interval>> = INTEGER_LIMITS;
 
 function pickInterval(rng: Rng, ranges: readonly Interval[] | undefined, whole: Interval): bigint {
   const intervals = ranges && ranges.length ? ranges : [whole];
