@@ -25,21 +25,13 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 
 from ncclient import manager
+
 from ncclient.transport.session import NetconfBase
 import ncclient
 import paramiko
 
-
-def proc_status_bytes(field):
-    with open('/proc/self/status') as f:
-        for line in f:
-            if line.startswith(field + ':'):
-                return int(line.split()[1]) * 1024
-    return None
-
-
-def fd_count():
-    return len(os.listdir('/proc/self/fd'))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lib'))
+from proc_self import fd_count, proc_status_bytes  # noqa: E402
 
 
 def stats(xs):

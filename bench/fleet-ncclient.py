@@ -11,18 +11,14 @@ import argparse
 import json
 import os
 import resource
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from ncclient import manager
 
-
-def proc_status_bytes(field):
-    with open('/proc/self/status') as f:
-        for line in f:
-            if line.startswith(field + ':'):
-                return int(line.split()[1]) * 1024
-    return None
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lib'))
+from proc_self import fd_count, proc_status_bytes  # noqa: E402
 
 
 def main():
@@ -58,7 +54,7 @@ def main():
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     time.sleep(0.5)
     print('RESULT ' + json.dumps({'devices': a.devices, 'ok': ok, 'errors': errors, 'seconds': seconds, 'rate': a.devices / seconds, 'cpuSeconds': cpu,
-                                  'peakRss': proc_status_bytes('VmHWM'), 'rssBefore': rss_before, 'fdsAfter': len(os.listdir('/proc/self/fd'))}), flush=True)
+                                  'peakRss': proc_status_bytes('VmHWM'), 'rssBefore': rss_before, 'fdsAfter': fd_count()}), flush=True)
 
 
 if __name__ == '__main__':
