@@ -110,8 +110,19 @@ export async function sessionSchema(ctx: Context, m: Manager, required = false):
   }
 }
 
-/** Print a reply's data as RFC 7951 JSON (lenient: warnings on stderr). */
+/**
+ * Print a reply's data as RFC 7951 JSON (lenient: warnings on stderr). When no module defines
+ * any of the data's namespaces (a device whose modules do not describe its data), the schema has
+ * nothing to say: the reply is printed with the schema-less mapping, which keeps every namespace
+ * (with a note on stderr).
+ */
 export function printJsonReply(ctx: Context, reply: RPCReply, schema: YangSchema): void {
+  const namespaces = new Set((reply.data?.elements ?? []).map((el) => el.namespace));
+  const foreign = [...namespaces].filter((ns) => !schema.byNamespace.has(ns));
+  if (foreign.length > 0 && foreign.length === namespaces.size) {
+    ctx.log.warn(`no YANG module defines the namespace ${foreign.map((ns) => ns || '(none)').join(', ')} of the data: printing the schema-less JSON mapping ('netconf help json'); --yang-dir DIR gives the modules`);
+    return ctx.out.reply(reply);
+  }
   const { json, warnings } = reply.jsonResult({ schema, lenient: true });
   for (const w of warnings) ctx.log.warn(`the reply does not match the YANG modules: ${w}`);
   ctx.out.json(json);

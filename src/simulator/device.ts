@@ -11,7 +11,6 @@ import { configChangeEvent, NETCONF_STREAM, NotificationHub, type ChangedBy } fr
 import type { SchemaRegistry } from './schema.js';
 import type { ServerSession } from './session.js';
 import type { YangModel } from './yang-model.js';
-import { DATASTORES_NS, MONITORING_NS, NC_NOTIFICATIONS_NS, NMDA_NS, ORIGIN_NS } from '../namespaces.js';
 import { BASE_1_0, BASE_1_1, Capabilities, parseCapability, type XmlElement } from '../index.js';
 
 const CAP = 'urn:ietf:params:netconf:capability:';
@@ -121,7 +120,7 @@ export class Device {
     this.#settings = settings;
     this.schema = settings.schema;
     this.model = settings.model;
-    this.yangLibrary = settings.yangLibrary && settings.model !== undefined;
+    this.yangLibrary = settings.yangLibrary && settings.model?.schema.modules.get('ietf-yang-library')?.implemented === true;
     this.keys = settings.keys;
     this.base11 = settings.base11;
     this.maxChunkSize = settings.maxChunkSize;
@@ -223,33 +222,31 @@ function buildCapabilities(settings: DeviceSettings): string[] {
   const uris = [BASE_1_0];
   if (settings.base11) uris.push(BASE_1_1);
   uris.push(...FEATURE_CAPABILITIES);
-  uris.push(`${MONITORING_NS}?module=ietf-netconf-monitoring&revision=2010-10-04`);
-  uris.push(`${NC_NOTIFICATIONS_NS}?module=ietf-netconf-notifications&revision=2012-02-06`);
   const model = settings.model;
   if (model) {
     // RFC 6243: basic mode explicit, since the simulator stores what clients set.
     uris.push(`${WITH_DEFAULTS_CAPABILITY}?basic-mode=explicit&also-supported=report-all,report-all-tagged,trim`);
-    if (settings.yangLibrary) {
-      // Both forms: RFC 7950 §5.6.4 (modules-state) and RFC 8526 §2 (yang-library, NMDA).
-      uris.push(`${YANG_LIBRARY_CAPABILITY}?revision=2016-06-21&module-set-id=${model.moduleSetId}`);
-      uris.push(`${YANG_LIBRARY_1_1_CAPABILITY}?revision=2019-01-04&content-id=${model.moduleSetId}`);
-      uris.push(`${YANG_LIBRARY_NS}?module=ietf-yang-library&revision=2019-01-04`);
+    const library = model.schema.modules.get('ietf-yang-library');
+    if (settings.yangLibrary && library?.implemented && library.revision) {
+      // Both forms: RFC 7950 §5.6.4 (modules-state) and, when the module has it, RFC 8526 §2 (yang-library, NMDA).
+      uris.push(`${YANG_LIBRARY_CAPABILITY}?revision=${library.revision}&module-set-id=${model.moduleSetId}`);
+      if (model.top(YANG_LIBRARY_NS, 'yang-library')) uris.push(`${YANG_LIBRARY_1_1_CAPABILITY}?revision=${library.revision}&content-id=${model.moduleSetId}`);
     }
-    // RFC 8526: get-data / edit-data, with the datastore and origin identities they use.
-    uris.push(`${NMDA_NS}?module=ietf-netconf-nmda&revision=2019-01-07`);
-    uris.push(`${DATASTORES_NS}?module=ietf-datastores&revision=2018-02-14`);
-    uris.push(`${ORIGIN_NS}?module=ietf-origin&revision=2018-02-14`);
   }
+  // The modules: those of yangDir, and the built-in ones the simulator implements (builtin-modules.ts).
   for (const m of settings.schema.modules) {
     if (m.submodule || !m.namespace) continue;
+    if (m.builtin !== undefined && !(model ? model.schema.modules.get(m.name)?.implemented === true : m.builtin === 'base')) continue;
     const extra = model ? model.capabilityParameters(m.name, m.revision) : '';
     uris.push(`${m.namespace}?module=${encodeURIComponent(m.name)}${m.revision ? `&revision=${m.revision}` : ''}${extra}`);
   }
   uris.push(...settings.extraCapabilities);
-  const omitted = (uri: string): boolean => {
-    if (uri === BASE_1_0) return false;
-    const cap = parseCapability(uri);
-    return settings.omitCapabilities.some((o) => o === uri || o === cap.base || cap.abbreviations.includes(o));
-  };
-  return [...new Set(uris)].filter((u) => !omitted(u));
+  return [...new Set(uris)].filter((u) => !capabilityOmitted(u, settings.omitCapabilities));
+}
+
+/** Whether a capability is left out by `omitCapabilities` (URIs or abbreviations; base:1.0 never is). */
+export function capabilityOmitted(uri: string, omit: readonly string[]): boolean {
+  if (uri === BASE_1_0) return false;
+  const cap = parseCapability(uri);
+  return omit.some((o) => o === uri || o === cap.base || cap.abbreviations.includes(o));
 }

@@ -7,9 +7,10 @@
  * datastores with RFC 6241 edit-config semantics, subtree and XPath filtering, locks, confirmed commits, get-schema from a
  * directory of YANG files, RFC 5277 notifications, and fault injection (delays, stalls, dropped
  * connections, broken framing, wrong message-ids, huge replies). With `yangDir` the modules are
- * compiled: edits are validated against them (the errors netconfd answers), with-defaults
- * (RFC 6243), NMDA `<get-data>` / `<edit-data>` (RFC 8526) and, with `yangLibrary`, the YANG
- * library (RFC 7895, RFC 8525) are supported (docs/simulator.md).
+ * compiled with the modules of what the simulator implements itself (ietf-netconf,
+ * ietf-yang-library …, shipped with the package): edits are validated against them (the errors
+ * netconfd answers), with-defaults (RFC 6243), NMDA `<get-data>` / `<edit-data>` (RFC 8526) and
+ * the YANG library (RFC 7895, RFC 8525) are supported (docs/simulator.md).
  *
  * ```ts
  * import { startSimulator } from 'netconfkit/simulator';
@@ -19,7 +20,7 @@
  * await sim.close();
  *
  * // schema-aware: a vendor's YANG modules, edits validated against them
- * const vendor = await startSimulator({ users, yangDir: './vendor-yang', features: 'acme-if:vlans', yangLibrary: true });
+ * const vendor = await startSimulator({ users, yangDir: './vendor-yang', features: 'acme-if:vlans' });
  *
  * // NETCONF over TLS, with a throw-away PKI:
  * const pki = await generateTestPki();

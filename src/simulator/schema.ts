@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { builtinSchemaModules, type BuiltinRole } from './builtin-modules.js';
 
 /** One schema file the simulator serves. */
 export interface SchemaModule {
@@ -22,6 +23,8 @@ export interface SchemaModule {
   submodule: boolean;
   /** The YANG text. */
   text: string;
+  /** For a module of the package's own (see builtin-modules.ts): when the simulator implements it. */
+  builtin?: BuiltinRole;
 }
 
 /** What a schema says about an element, by local name. */
@@ -112,14 +115,18 @@ function parseStatements(tokens: string[]): Statement[] {
 
 const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 
-/** The schemas of a directory and the data-node hints they give. */
+/**
+ * The schemas the simulator serves: those of a directory, which also give data-node hints, and
+ * the built-in ones (builtin-modules.ts), which give none.
+ */
 export class SchemaRegistry {
+  /** The directory's modules, then the built-in ones it does not replace. */
   readonly modules: readonly SchemaModule[];
   readonly #kinds = new Map<string, NodeKind>();
   readonly #ambiguous = new Set<string>();
 
-  constructor(modules: readonly SchemaModule[] = []) {
-    this.modules = modules;
+  constructor(modules: readonly SchemaModule[] = [], builtins: readonly SchemaModule[] = []) {
+    this.modules = [...modules, ...builtins];
     for (const m of modules) {
       try {
         for (const stmt of parseStatements(tokenize(m.text))) this.#collect(stmt);
@@ -129,16 +136,24 @@ export class SchemaRegistry {
     }
   }
 
-  /** Load every `name.yang` / `name@revision.yang` file of a directory. */
-  static fromDirectory(dir: string): SchemaRegistry {
+  /**
+   * Every `name.yang` / `name@revision.yang` file of a directory (none without one), and the
+   * built-in modules of the names it does not have.
+   */
+  static load(dir: string | undefined): SchemaRegistry {
     const modules: SchemaModule[] = [];
-    for (const file of readdirSync(dir).sort()) {
+    for (const file of dir === undefined ? [] : readdirSync(dir).sort()) {
       const m = /^([^@]+?)(?:@(\d{4}-\d{2}-\d{2}))?\.yang$/.exec(file);
       if (!m) continue;
-      const text = readFileSync(join(dir, file), 'utf8');
+      const text = readFileSync(join(dir as string, file), 'utf8');
       modules.push(describeModule(text, m[1] as string, m[2]));
     }
-    return new SchemaRegistry(modules);
+    return new SchemaRegistry(modules, builtinSchemaModules(new Set(modules.map((m) => m.name))));
+  }
+
+  /** The modules of the directory (not the built-in ones). */
+  get directoryModules(): SchemaModule[] {
+    return this.modules.filter((m) => m.builtin === undefined);
   }
 
   /** What the schemas say about elements with this local name (undefined: unknown or ambiguous). */

@@ -17,7 +17,7 @@ import { Authenticator } from './auth.js';
 import { CertToNameMapper, type CertToName } from './cert-to-name.js';
 import type { SimulatorUser } from './users.js';
 import { cloneRoot, parseConfigText, rootToXml, type DatastoreName } from './datastore.js';
-import { Device, type RpcEvent, type RpcHandler } from './device.js';
+import { capabilityOmitted, Device, type RpcEvent, type RpcHandler } from './device.js';
 import type { Faults } from './faults.js';
 import { loadHostKey, type SimulatorHostKey } from './host-key.js';
 import { ListKeys } from './list-keys.js';
@@ -65,8 +65,10 @@ export interface SimulatorOptions {
    * A directory of `name.yang` / `name@revision.yang` files, served by `<get-schema>` and
    * advertised. The modules are also compiled (see {@link SimulatorOptions.yangValidation}): edits are then
    * validated against them, the module capabilities carry their features and deviations,
-   * `:with-defaults` (RFC 6243) and the NMDA operations (RFC 8526 `<get-data>`, `<edit-data>`) are
-   * supported.
+   * `:with-defaults` (RFC 6243), the NMDA operations (RFC 8526 `<get-data>`, `<edit-data>`) and
+   * the YANG library are supported. The modules of what the simulator implements itself
+   * (`ietf-netconf`, `ietf-netconf-monitoring`, `ietf-yang-library` …) ship with the package and are
+   * served (and compiled) with them, unless the directory has its own.
    */
   yangDir?: string;
   /** With `yangDir`: the modules to implement (default every module of the directory). */
@@ -83,9 +85,9 @@ export interface SimulatorOptions {
    */
   yangValidation?: boolean;
   /**
-   * With `yangDir`: answer the YANG library to `<get>` (RFC 7895 `/modules-state` and RFC 8525
-   * `/yang-library`) and advertise it (`yang-library:1.0` and `:1.1` capabilities). Default false,
-   * so that a client discovers the modules from the hello, as before.
+   * With `yangDir` (compiled): answer the YANG library to `<get>` (RFC 7895 `/modules-state` and
+   * RFC 8525 `/yang-library`) and advertise it (`yang-library:1.0` and `:1.1` capabilities), as
+   * a device does. Default true; false: clients discover the modules from the hello.
    */
   yangLibrary?: boolean;
   /** Extra capability URIs to advertise. */
@@ -372,10 +374,16 @@ export class Simulator extends EventEmitter<SimulatorEvents> implements AsyncDis
       const users = options.users && options.users.length > 0 ? new Set(options.users.map((u) => u.username)) : undefined;
       this.#tls = { ...t, mapper: new CertToNameMapper(t.certToName), users };
     }
-    const schema = options.yangDir ? SchemaRegistry.fromDirectory(options.yangDir) : new SchemaRegistry();
+    const schema = SchemaRegistry.load(options.yangDir);
     if ((options.modules !== undefined || options.features !== undefined || options.yangLibrary) && !options.yangDir) throw new TypeError('startSimulator: modules, features and yangLibrary need yangDir');
     if (options.yangLibrary && options.yangValidation === false) throw new TypeError('startSimulator: yangLibrary needs the compiled modules (yangValidation false)');
-    const model = options.yangDir && options.yangValidation !== false ? YangModel.load({ dir: options.yangDir, modules: options.modules, features: options.features }) : undefined;
+    const schemaAware = options.yangDir !== undefined && options.yangValidation !== false;
+    const yangLibrary = schemaAware && options.yangLibrary !== false;
+    const omit = [...(options.omitCapabilities ?? []), ...(options.base11 === false ? [':base:1.1'] : [])];
+    const model =
+      schemaAware && options.yangDir !== undefined
+        ? YangModel.load({ dir: options.yangDir, registry: schema, modules: options.modules, features: options.features, yangLibrary, advertised: (uri) => !capabilityOmitted(uri, omit) })
+        : undefined;
     const config = typeof options.config === 'string' ? { running: options.config } : (options.config ?? {});
     const text = (name: DatastoreName): string | undefined => config[name] ?? readOptional(options.configDir, `${name}.xml`);
     const runningText = text('running') ?? text('startup');
@@ -390,10 +398,10 @@ export class Simulator extends EventEmitter<SimulatorEvents> implements AsyncDis
     this.#device = new Device({
       base11: options.base11 ?? true,
       extraCapabilities: options.capabilities ?? [],
-      omitCapabilities: [...(options.omitCapabilities ?? []), ...(options.base11 === false ? [':base:1.1'] : [])],
+      omitCapabilities: omit,
       schema,
       model,
-      yangLibrary: options.yangLibrary === true,
+      yangLibrary,
       keys: new ListKeys(options.listKeys, schema, model && ((el) => model.kindOf(el))),
       running,
       candidate: candidateText === undefined ? cloneRoot(running) : parseConfigText(candidateText, 'candidate configuration'),

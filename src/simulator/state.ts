@@ -73,7 +73,7 @@ function modulesState(device: Device): string {
  */
 function yangLibrary(device: Device): string {
   const model = device.model;
-  if (!model) return '';
+  if (!model?.top(YANG_LIBRARY_NS, 'yang-library')) return ''; // an ietf-yang-library older than RFC 8525
   const modules = [...model.schema.modules.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let xml = `<yang-library xmlns="${YANG_LIBRARY_NS}" xmlns:ds="${DATASTORES_NS}"><module-set><name>complete</name>`;
   for (const m of modules.filter((x) => x.implemented)) {

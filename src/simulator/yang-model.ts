@@ -4,8 +4,9 @@
  * element of a datastore or of an edit, and what the hello and ietf-yang-library say about them.
  * @module
  */
-import type { NodeKind } from './schema.js';
-import { compileYang, dataChildren, parseFeatureSpec, yangSourcesFromDirectories, type SchemaNode, type XmlElement, type YangSchema } from '../index.js';
+import { builtinFeatures, builtinImplemented } from './builtin-modules.js';
+import type { NodeKind, SchemaRegistry } from './schema.js';
+import { compileYang, dataChildren, parseFeatureSpec, yangSourceFromText, yangSourcesFromDirectories, type SchemaNode, type XmlElement, type YangSchema } from '../index.js';
 import { NETCONF_NS, NMDA_NS } from '../namespaces.js';
 
 /** Enabled features: a `module:feature,…` list (as `--features`), or module → feature names. */
@@ -15,10 +16,16 @@ export type FeatureSelection = string | Readonly<Record<string, readonly string[
 export interface YangModelOptions {
   /** The directory of `.yang` files. */
   readonly dir: string;
-  /** Modules to implement; default every module of the directory. */
+  /** Its modules and the built-in ones it does not replace (builtin-modules.ts). */
+  readonly registry: SchemaRegistry;
+  /** Modules of the directory to implement; default all of them. */
   readonly modules?: readonly string[] | undefined;
-  /** Enabled features; default every feature of every module. */
+  /** Enabled features; default every feature of every module of the directory. */
   readonly features?: FeatureSelection | undefined;
+  /** Whether the YANG library is answered (ietf-yang-library implemented). */
+  readonly yangLibrary: boolean;
+  /** Whether the hello advertises a capability (the `ietf-netconf` features follow them). */
+  readonly advertised: (capability: string) => boolean;
 }
 
 /** The schema the simulator validates and reports data with. */
@@ -41,14 +48,25 @@ export class YangModel {
   }
 
   /**
-   * Compile the modules of a directory.
+   * Compile the modules of a directory with the built-in ones the simulator implements (the
+   * features of those follow what the simulator supports, unless `features` names them).
    * @throws TypeError naming the problem when a module does not compile
    */
   static load(options: YangModelOptions): YangModel {
-    const features = options.features === undefined ? undefined : typeof options.features === 'string' ? parseFeatureSpec(options.features) : new Map(Object.entries(options.features));
+    const own = options.registry.directoryModules.filter((m) => !m.submodule).map((m) => m.name);
+    const builtins = options.registry.modules.filter((m) => m.builtin !== undefined);
+    const features =
+      options.features === undefined
+        ? new Map(own.map((name) => [name, ['*']]))
+        : typeof options.features === 'string'
+          ? parseFeatureSpec(options.features)
+          : new Map(Object.entries(options.features));
+    const named = new Set(features.keys());
+    for (const [name, enabled] of builtinFeatures(options.advertised)) if (!named.has(name)) features.set(name, enabled);
     try {
-      const sources = yangSourcesFromDirectories([options.dir]);
-      return new YangModel(compileYang(sources, { ...(options.modules ? { modules: options.modules } : {}), ...(features ? { features } : {}) }));
+      const sources = [...yangSourcesFromDirectories([options.dir]), ...builtins.map((b) => yangSourceFromText(b.text, `${b.name}@${b.revision}.yang (built in)`))];
+      const modules = new Set([...(options.modules ?? own), ...builtinImplemented(true, options.yangLibrary)]);
+      return new YangModel(compileYang(sources, { modules: [...modules], features }));
     } catch (err) {
       throw new TypeError(`yangDir ${options.dir}: the YANG modules do not compile: ${(err as Error).message}`);
     }

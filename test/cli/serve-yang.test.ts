@@ -29,7 +29,8 @@ after(async () => {
 
 describe('netconf serve --yang-dir', () => {
   it('validates edits against the modules and advertises them with the features given', async () => {
-    const run = startCli(['serve', '--yang-dir', yangDir, '--module', 'ietf-interfaces', '--features', 'ietf-interfaces:if-mib', '--yang-library', '--port', '0'], { env: cleanEnv(work), timeout: 60_000 });
+    // The YANG library is answered by default (no --yang-library).
+    const run = startCli(['serve', '--yang-dir', yangDir, '--module', 'ietf-interfaces', '--features', 'ietf-interfaces:if-mib', '--port', '0'], { env: cleanEnv(work), timeout: 60_000 });
     try {
       const found = await Promise.race([
         waitFor('the simulator to start', () => /listening on 127\.0\.0\.1:(\d+)/.exec(run.stderr()) ?? /listening on 127\.0\.0\.1:(\d+)/.exec(run.stdout())),
@@ -43,7 +44,22 @@ describe('netconf serve --yang-dir', () => {
         assert.ok([...m.serverCapabilities].includes(`${IF_NS}?module=ietf-interfaces&revision=2014-05-08&features=if-mib`));
         const lib = (await m.get({ filter: '<modules-state xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-library"/>' })).data;
         const conformance = Object.fromEntries((lib?.findAll('modules-state/module') ?? []).map((x) => [x.childText('name'), x.childText('conformance-type')]));
-        assert.deepEqual(conformance, { 'ietf-interfaces': 'implement', 'ietf-yang-types': 'import' });
+        // The directory's modules (ietf-yang-types only imported, as --module says), and those of
+        // what the simulator implements itself, with the one import the directory lacks.
+        assert.deepEqual(conformance, {
+          'ietf-interfaces': 'implement',
+          'ietf-yang-types': 'import',
+          'ietf-inet-types': 'import',
+          'ietf-yang-metadata': 'import',
+          'ietf-netconf': 'implement',
+          'ietf-netconf-monitoring': 'implement',
+          'ietf-netconf-notifications': 'implement',
+          'ietf-netconf-with-defaults': 'implement',
+          'ietf-netconf-nmda': 'implement',
+          'ietf-datastores': 'implement',
+          'ietf-origin': 'implement',
+          'ietf-yang-library': 'implement',
+        });
         const err = await m.editConfig(`<interfaces xmlns="${IF_NS}"><interface><name>e</name><enabled>maybe</enabled></interface></interfaces>`, { target: 'running' }).then(
           () => undefined,
           (e: unknown) => e,
@@ -70,5 +86,11 @@ describe('netconf serve --yang-dir', () => {
     const r2 = await runCli(['serve', '--features', 'a:b', '--port', '0'], { env: cleanEnv(work) });
     assert.equal(r2.code, 2, r2.stderr);
     assert.match(r2.stderr, /--yang-dir/);
+    const r3 = await runCli(['serve', '--no-yang-library', '--port', '0'], { env: cleanEnv(work) });
+    assert.equal(r3.code, 2, r3.stderr);
+    assert.match(r3.stderr, /--yang-dir/);
+    const r4 = await runCli(['serve', '--yang-dir', yangDir, '--yang-library', '--no-yang-library', '--port', '0'], { env: cleanEnv(work) });
+    assert.equal(r4.code, 2, r4.stderr);
+    assert.match(r4.stderr, /not both/);
   });
 });

@@ -11,6 +11,25 @@ export const PASSWORD = 'sim-password';
 export const IF_NS = 'urn:ietf:params:xml:ns:yang:ietf-interfaces';
 export const NC_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';
 
+/**
+ * The files of the modules a schema-aware simulator adds of its own (the package's yang/
+ * directory) when its yangDir lacks them: what a client fetching every module of its YANG
+ * library gets besides the directory's, sorted.
+ */
+export const OWN_MODULE_FILES = [
+  'ietf-datastores@2018-02-14.yang',
+  'ietf-inet-types@2013-07-15.yang',
+  'ietf-netconf-monitoring@2010-10-04.yang',
+  'ietf-netconf-nmda@2019-01-07.yang',
+  'ietf-netconf-notifications@2012-02-06.yang',
+  'ietf-netconf-with-defaults@2011-06-01.yang',
+  'ietf-netconf@2011-06-01.yang',
+  'ietf-origin@2018-02-14.yang',
+  'ietf-yang-library@2019-01-04.yang',
+  'ietf-yang-metadata@2016-08-05.yang',
+  'ietf-yang-types@2013-07-15.yang',
+];
+
 /** A simulator with the default user and `options`. */
 export function startSim(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
   return startSimulator({ users: [{ username: USER, password: PASSWORD }], ...options });

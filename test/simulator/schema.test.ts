@@ -65,7 +65,24 @@ describe('get-schema', () => {
       const schemas = (await m.get({ filter: '<netconf-state xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><schemas/></netconf-state>' })).data;
       assert.deepEqual(
         schemas?.findAll('netconf-state/schemas/schema').map((s) => `${s.childText('identifier')}@${s.childText('version')}`),
-        ['example-plain@2020-02-02', 'example-sub@', 'example-users@2023-06-01', 'example-users@2024-01-01'],
+        [
+          'example-plain@2020-02-02',
+          'example-sub@',
+          'example-users@2023-06-01',
+          'example-users@2024-01-01',
+          // the simulator's own modules (builtin-modules.ts), served whatever the directory holds
+          'ietf-netconf-monitoring@2010-10-04',
+          'ietf-netconf-notifications@2012-02-06',
+          'ietf-netconf@2011-06-01',
+          'ietf-netconf-with-defaults@2011-06-01',
+          'ietf-netconf-nmda@2019-01-07',
+          'ietf-datastores@2018-02-14',
+          'ietf-origin@2018-02-14',
+          'ietf-yang-library@2019-01-04',
+          'ietf-yang-metadata@2016-08-05',
+          'ietf-inet-types@2013-07-15',
+          'ietf-yang-types@2013-07-15',
+        ],
       );
     } finally {
       await m.close();

@@ -114,7 +114,7 @@ describe('edit validation against ietf-interfaces and ietf-ip', () => {
     const caps = [...m.serverCapabilities];
     assert.ok(caps.some((c) => c.startsWith(`${IP_NS}?module=ietf-ip&revision=2014-06-16&features=ipv4-non-contiguous-netmasks`)), caps.join('\n'));
     assert.ok(caps.includes('urn:ietf:params:netconf:capability:with-defaults:1.0?basic-mode=explicit&also-supported=report-all,report-all-tagged,trim'));
-    assert.ok(caps.some((c) => c.startsWith('urn:ietf:params:netconf:capability:yang-library:1.0?revision=2016-06-21&module-set-id=')));
+    assert.ok(caps.some((c) => c.startsWith('urn:ietf:params:netconf:capability:yang-library:1.0?revision=2019-01-04&module-set-id=')));
     assert.ok(caps.some((c) => c.startsWith('urn:ietf:params:netconf:capability:yang-library:1.1?revision=2019-01-04&content-id=')));
     const lib = (await m.get({ filter: '<modules-state xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-library"/>' })).data;
     const modules = lib?.findAll('modules-state/module') ?? [];
@@ -132,16 +132,60 @@ describe('edit validation against ietf-interfaces and ietf-ip', () => {
     assert.ok(library?.childText('content-id'));
     assert.match((await m.getSchema('ietf-ip', { version: '2014-06-16' })).data?.textContent ?? '', /^module ietf-ip/);
   });
+
+  it('serves every module its hello and YANG library name, its own (ietf-netconf, ietf-yang-library …) included', async () => {
+    const library = (await m.get({ filter: '<yang-library xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-library"/>' })).data?.find('yang-library/module-set');
+    const listed = [...(library?.childrenNamed('module') ?? []), ...(library?.childrenNamed('import-only-module') ?? [])].map((x) => `${x.childText('name')}@${x.childText('revision')}`);
+    const advertised = [...m.serverCapabilities].flatMap((c) => {
+      const found = /[?&]module=([^&]+)&revision=([\d-]+)/.exec(c);
+      return found ? [`${found[1]}@${found[2]}`] : [];
+    });
+    for (const own of ['ietf-netconf@2011-06-01', 'ietf-netconf-monitoring@2010-10-04', 'ietf-netconf-nmda@2019-01-07', 'ietf-yang-library@2019-01-04', 'ietf-datastores@2018-02-14', 'ietf-origin@2018-02-14']) {
+      assert.ok(listed.includes(own) && advertised.includes(own), own);
+    }
+    for (const module of new Set([...listed, ...advertised])) {
+      const [name, revision] = module.split('@') as [string, string];
+      const text = (await m.getSchema(name, { version: revision })).data?.textContent ?? '';
+      assert.match(text, new RegExp(`^\\s*module ${name} \\{[\\s\\S]*revision "?${revision}`), module);
+    }
+    // The ietf-netconf features are the capabilities the simulator advertises (never :url).
+    assert.ok(advertised.includes('ietf-netconf@2011-06-01'));
+    const nc = [...m.serverCapabilities].find((c) => c.includes('module=ietf-netconf&'));
+    assert.equal(nc, 'urn:ietf:params:xml:ns:netconf:base:1.0?module=ietf-netconf&revision=2011-06-01&features=writable-running,candidate,confirmed-commit,rollback-on-error,validate,startup,xpath');
+  });
 });
 
 describe('modules, features and yangValidation', () => {
-  it('features: only those listed are enabled (and advertised); no YANG library unless asked', async () => {
-    const sim = await startSim({ yangDir: dir, features: 'ietf-interfaces:,ietf-ip:' });
+  it('features: only those listed are enabled (and advertised); yangLibrary false: no YANG library', async () => {
+    const sim = await startSim({ yangDir: dir, features: 'ietf-interfaces:,ietf-ip:', yangLibrary: false, omitCapabilities: [':candidate', ':startup'] });
+    const m = await connectTo(sim);
     try {
       const ip = sim.capabilities.find((c) => c.includes('module=ietf-ip&'));
       assert.equal(ip, `${IP_NS}?module=ietf-ip&revision=2014-06-16`);
       assert.equal(sim.capabilities.some((c) => c.includes('yang-library')), false);
+      const library = await m.get({ filter: '<modules-state xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-library"/>' });
+      assert.equal(library.data?.elements.length, 0);
+      // The built-in modules' features follow the capabilities, whatever `features` says of the
+      // others (confirmed-commit has if-feature candidate: off with it).
+      const nc = sim.capabilities.find((c) => c.includes('module=ietf-netconf&'));
+      assert.equal(nc, 'urn:ietf:params:xml:ns:netconf:base:1.0?module=ietf-netconf&revision=2011-06-01&features=writable-running,rollback-on-error,validate,xpath');
     } finally {
+      await m.close();
+      await sim.close();
+    }
+  });
+
+  it('without yangDir: the hello advertises ietf-netconf-monitoring and ietf-netconf-notifications, and get-schema serves them', async () => {
+    const sim = await startSim({});
+    const m = await connectTo(sim);
+    try {
+      const modules = sim.capabilities.flatMap((c) => /[?&]module=([^&]+)/.exec(c)?.[1] ?? []);
+      assert.deepEqual(modules, ['ietf-netconf-monitoring', 'ietf-netconf-notifications']);
+      for (const [name, revision] of [['ietf-netconf-monitoring', '2010-10-04'], ['ietf-netconf-notifications', '2012-02-06'], ['ietf-yang-types', '2013-07-15']] as const) {
+        assert.match((await m.getSchema(name, { version: revision })).data?.textContent ?? '', new RegExp(`module ${name} `));
+      }
+    } finally {
+      await m.close();
       await sim.close();
     }
   });

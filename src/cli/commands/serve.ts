@@ -68,11 +68,13 @@ runs until SIGINT or SIGTERM.
 --yang-dir DIR: the YANG modules of DIR (name.yang or name@revision.yang, e.g. a vendor's
 published modules) are served by get-schema, advertised in the hello (with their features and
 deviations) and compiled: every edit is then validated against them (with the error-tag,
-error-path and error-app-tag netconfd answers), and with-defaults (RFC 6243) and NMDA
-get-data / edit-data (RFC 8526) are supported. --yang-library also answers the YANG library
-(RFC 7895 modules-state, RFC 8525 yang-library) to <get> and advertises it. --module NAME
-(repeatable) implements only those modules, --features MODULE:FEATURE,… enables only those
-features (default all); --no-yang-validation only serves the files, as before.
+error-path and error-app-tag netconfd answers), with-defaults (RFC 6243) and NMDA
+get-data / edit-data (RFC 8526) are supported, and the YANG library (RFC 7895 modules-state,
+RFC 8525 yang-library) is answered to <get> and advertised (--no-yang-library: not). The
+modules of what the simulator implements itself (ietf-netconf, ietf-netconf-monitoring,
+ietf-yang-library …) come with it, unless DIR has its own. --module NAME (repeatable)
+implements only those modules of DIR, --features MODULE:FEATURE,… enables only those features
+(default all); --no-yang-validation only serves the files, as before.
 
 --tls: NETCONF over TLS (RFC 7589) instead, on --port (default 6513), with the server
 certificate --cert, its key --key and the CA --ca that client certificates must chain to (a
@@ -94,7 +96,8 @@ the client is not listening the call is tried again every --interval seconds (de
     'yang-dir': { type: 'string', value: 'DIR', help: 'YANG modules (name.yang or name@revision.yang): served, advertised, and edits validated against them' },
     module: { type: 'string', multiple: true, value: 'NAME', help: 'with --yang-dir: implement only this module (repeatable; default all of DIR)' },
     features: { type: 'string', value: 'LIST', help: 'with --yang-dir: enabled features as MODULE:FEATURE,… (others off; default all)' },
-    'yang-library': { type: 'boolean', help: 'with --yang-dir: answer the YANG library (RFC 7895 modules-state, RFC 8525 yang-library) and advertise it' },
+    'yang-library': { type: 'boolean', help: 'with --yang-dir: answer the YANG library (RFC 7895 modules-state, RFC 8525 yang-library) and advertise it (the default)' },
+    'no-yang-library': { type: 'boolean', help: 'with --yang-dir: do not answer the YANG library (clients discover the modules from the hello)' },
     'no-yang-validation': { type: 'boolean', help: 'with --yang-dir: only serve the files (no compilation, no validation)' },
     'host-key': { type: 'string', value: 'FILE', help: 'private host key (OpenSSH/PEM); default: a new ed25519 key each start' },
     'write-known-hosts': { type: 'string', value: 'FILE', help: 'write the known_hosts line trusting this server to FILE' },
@@ -134,8 +137,10 @@ the client is not listening the call is tried again every --interval seconds (de
     if (yangDir) options.yangDir = yangDir;
     const modules = ctx.list('module');
     const features = ctx.string('features');
-    if (!yangDir && (modules.length > 0 || features !== undefined || ctx.flag('no-yang-validation') || ctx.flag('yang-library'))) throw ctx.usage('--module, --features, --yang-library and --no-yang-validation are for --yang-dir');
+    if (!yangDir && (modules.length > 0 || features !== undefined || ctx.flag('no-yang-validation') || ctx.flag('yang-library') || ctx.flag('no-yang-library'))) throw ctx.usage('--module, --features, --yang-library, --no-yang-library and --no-yang-validation are for --yang-dir');
+    if (ctx.flag('yang-library') && ctx.flag('no-yang-library')) throw ctx.usage('--yang-library or --no-yang-library, not both');
     if (ctx.flag('yang-library')) options.yangLibrary = true;
+    if (ctx.flag('no-yang-library')) options.yangLibrary = false;
     if (modules.length > 0) options.modules = modules;
     if (features !== undefined) options.features = features;
     if (ctx.flag('no-yang-validation')) options.yangValidation = false;
