@@ -2,7 +2,8 @@
  * The device's schema through the Manager, against the simulator (which advertises the modules of
  * its YANG directory in the hello and serves them with get-schema): discovery from the hello,
  * submodules and unlisted imports fetched, the disk cache (the second connection fetches
- * nothing), fetch off, offline directories, and JSON both ways (reply.json(), editConfig({ json })).
+ * nothing), fetch off, offline directories, JSON both ways (reply.json(), editConfig({ json })),
+ * and typed reads (getConfig as json, getJson, getDataJson) from a simulator with its YANG library.
  */
 import * as assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -148,6 +149,38 @@ describe('connect({ yangDir }) and rpc({ json })', () => {
     // The simulator does not implement example-sys:restart: its refusal proves the XML reached it.
     await assert.rejects(m.rpc({ json: { 'example-sys:restart': { delay: 5 } } }), /restart|operation-not-supported|not supported/i);
     await assert.rejects(m.rpc({ json: { 'example-sys:restart': { delay: 'soon' } } }), (e: unknown) => e instanceof YangDataError && e.path === '/example-sys:restart/delay');
+  });
+});
+
+describe('typed reads from a device with a YANG library (getConfig as json, getJson, getDataJson)', () => {
+  it("the device's modules and its own: configuration, /yang-library, /netconf-state and NMDA origins as RFC 7951 JSON", async () => {
+    const device = await startSim({ yangDir, config: `<system xmlns="${SYS_NS}"><hostname>r9</hostname><load>3</load></system>` });
+    const m = await connectTo(device);
+    try {
+      const found = await m.loadSchema({ cacheDir: join(work, 'typed-cache') });
+      assert.equal(m.schemaDiscovery?.inventory.source, 'yang-library');
+      for (const own of ['ietf-netconf', 'ietf-netconf-monitoring', 'ietf-yang-library', 'ietf-netconf-nmda', 'ietf-origin']) assert.ok(found.modules.get(own)?.implemented, own);
+      const filter = `<system xmlns="${SYS_NS}"><hostname/></system>`;
+      assert.deepEqual(await m.getConfig('running', { as: 'json', filter }), { 'example-sys:system': { hostname: 'r9' } });
+      assert.deepEqual(await m.getConfigJson('running', { filter }), { 'example-sys:system': { hostname: 'r9' } });
+      const library = await m.getJson<{ 'ietf-yang-library:yang-library': { 'module-set': Array<{ module: Array<{ name: string }> }>; 'content-id': string } }>({
+        filter: '<yang-library xmlns="urn:ietf:params:xml:ns:yang:ietf-yang-library"/>',
+      });
+      const implemented = library['ietf-yang-library:yang-library']['module-set'][0]?.module.map((x) => x.name) ?? [];
+      assert.ok(implemented.includes('example-sys') && implemented.includes('ietf-yang-library'), implemented.join(' '));
+      assert.match(library['ietf-yang-library:yang-library']['content-id'], /^[0-9a-f]+$/);
+      const state = await m.getJson<{ 'ietf-netconf-monitoring:netconf-state': { schemas: { schema: Array<{ identifier: string; format: string }> } } }>({
+        filter: '<netconf-state xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><schemas/></netconf-state>',
+      });
+      const schemas = state['ietf-netconf-monitoring:netconf-state'].schemas.schema;
+      assert.ok(schemas.some((x) => x.identifier === 'ietf-netconf' && x.format === 'ietf-netconf-monitoring:yang'));
+      const operational = await m.getDataJson<Record<string, { '@'?: Record<string, unknown>; hostname?: string }>>('operational', { filter, withOrigin: true });
+      assert.equal(operational['example-sys:system']?.hostname, 'r9');
+      assert.equal(operational['example-sys:system']?.['@']?.['ietf-origin:origin'], 'ietf-origin:intended');
+    } finally {
+      await m.close();
+      await device.close();
+    }
   });
 });
 
