@@ -1,6 +1,7 @@
 /**
  * The README's examples run as written: examples/safe-change.mjs, examples/stream.mjs,
- * examples/cli.sh and examples/hello.mjs against the built-in simulator (the .mjs files import
+ * examples/cli.sh and examples/hello.mjs against the built-in simulator, examples/vendor-yang.mjs
+ * (its own simulator on examples/openconfig, shown in docs/simulator.md; the .mjs files import
  * 'netconfkit', i.e. the built dist/; cli.sh runs bin/netconf.js as `netconf`), and the README
  * shows the first three verbatim.
  */
@@ -211,4 +212,18 @@ it('README.md shows examples/safe-change.mjs, stream.mjs, typed-config.ts, tls.m
     const block = '```' + lang + '\n' + source + (source.endsWith('\n') ? '' : '\n') + '```';
     assert.ok(readme.includes(block), `README.md must show examples/${file} verbatim in a \`\`\`${lang} block (copy the file into README.md)`);
   }
+});
+
+it("examples/vendor-yang.mjs: the simulator on OpenConfig's published modules refuses a bad edit, takes a good one and reports it with defaults", async () => {
+  const { stdout } = await run(process.execPath, [join(repo, 'examples', 'vendor-yang.mjs')], { env, cwd: repo, timeout: 60_000 });
+  assert.equal(
+    stdout,
+    "refused: invalid-value (not-in-range) at /oc-if:interfaces/oc-if:interface[oc-if:name='et-0/0/1']/oc-if:config/oc-if:mtu\n" +
+      'et-0/0/1: mtu 9100, openconfig-if-ethernet:SPEED_100GB, auto-negotiate true, enabled true\n',
+  );
+  // docs/simulator.md shows the script verbatim, and what it prints.
+  const doc = await readFile(join(repo, 'docs', 'simulator.md'), 'utf8');
+  const source = await readFile(join(repo, 'examples', 'vendor-yang.mjs'), 'utf8');
+  assert.ok(doc.includes('```js\n' + source + '```'), 'docs/simulator.md must show examples/vendor-yang.mjs verbatim in a ```js block');
+  assert.ok(doc.includes('```\n' + stdout + '```'), 'docs/simulator.md must show what examples/vendor-yang.mjs prints');
 });

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, it } from 'node:test';
@@ -61,4 +61,21 @@ it('type-checks a strict TypeScript consumer against the shipped declarations', 
     (err: { stdout?: string }) => err.stdout ?? 'tsc failed',
   );
   assert.equal(result, '');
+});
+
+it("ships the simulator's own YANG modules (yang/, found from dist/simulator/) and not the OpenConfig example modules", async () => {
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo, maxBuffer: 16 << 20 });
+  const files = (JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0]?.files.map((f) => f.path) ?? [];
+  const shipped = files.filter((f) => f.startsWith('yang/') && f.endsWith('.yang')).sort();
+  assert.deepEqual(shipped, (await readdir(join(repo, 'yang'))).filter((f) => f.endsWith('.yang')).map((f) => `yang/${f}`).sort());
+  assert.ok(shipped.includes('yang/ietf-yang-library@2019-01-04.yang') && shipped.includes('yang/ietf-netconf@2011-06-01.yang'), shipped.join(' '));
+  assert.ok(files.includes('dist/simulator/builtin-modules.js'));
+  assert.deepEqual(files.filter((f) => f.includes('openconfig')), []);
+  // From the package as installed: the simulator finds them (dist/simulator/ → ../../yang).
+  const script = `import { startSimulator } from 'netconfkit/simulator';
+    const sim = await startSimulator({ users: [{ username: 'a', password: 'b' }] });
+    console.log(sim.capabilities.filter((c) => c.includes('module=')).length);
+    await sim.close();`;
+  const out = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
+  assert.equal(out.stdout.trim(), '2');
 });

@@ -6,7 +6,7 @@
  * | ---: | --- |
  * | 0 | success (a reply with only warnings is a success; the warnings go to stderr) |
  * | 1 | the server answered with `<rpc-error>` (printed with all its fields), or the operation failed otherwise (an unusable reply) |
- * | 2 | usage error: unknown or invalid option, missing argument, unreadable or malformed input file or ssh_config file |
+ * | 2 | usage error: unknown or invalid option, missing argument, unreadable or malformed input file or ssh_config file, an output file that cannot be written |
  * | 3 | connection error: cannot connect, timeout while connecting, SSH failure, authentication failed, host key unknown / changed / revoked, a jump host or the proxy command failed, TLS failure (server certificate refused, client certificate refused or missing, TLS alert), failed hello, the session closed under us (keepalive unanswered …); `listen`: no device called home in time |
  * | 4 | the server lacks a capability the command needs (nothing was sent) |
  * | 5 | no reply within `--timeout` seconds |
@@ -318,8 +318,31 @@ function describeWithoutStack(err: unknown, ctx: ErrorContext): Described {
   if (err instanceof NCClientError) {
     return { code: ExitCode.RPC_ERROR, message: `${what}: ${err.message}` };
   }
+  const file = fileSystemProblem(err);
+  if (file) return { code: ExitCode.USAGE, message: file };
   const message = err instanceof Error ? err.message : String(err);
   return { code: ExitCode.INTERNAL, message: `internal error: ${message} (run again with --debug for details)` };
+}
+
+/** What the system says of a file operation that failed, by its code. */
+const FILE_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EEXIST: 'exists, and is not a directory',
+};
+
+/** A file given on the command line that cannot be read or written (a Node fs error): one line naming it. */
+function fileSystemProblem(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const { code, path, syscall } = err as NodeJS.ErrnoException;
+  const problem = code === undefined ? undefined : FILE_PROBLEMS[code];
+  if (problem === undefined || typeof path !== 'string' || typeof syscall !== 'string') return undefined;
+  return `${path}: ${problem} (${syscall})`;
 }
 
 /** The part of the library's message after `…: ` (Node's or OpenSSL's own words), when it adds something. */

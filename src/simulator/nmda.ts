@@ -94,7 +94,7 @@ export function getData(ctx: OperationContext): OperationResult {
   const xpath = single.get('xpath-filter');
   if (subtree) filter = { kind: 'subtree', nodes: elementsOf(subtree) };
   else if (xpath) filter = { kind: 'xpath', select: xpath.textContent.trim(), namespaces: xpath.inScopeNamespaces() };
-  const result = retrieved(root, filter, device, mode);
+  const result = retrieved(root, filter, device, mode, { config: configFilter !== 'false', state: operational && configFilter !== 'true' });
   const depthText = single.get('max-depth')?.textContent.trim();
   if (depthText !== undefined && depthText !== 'unbounded') {
     const depth = Number(depthText);

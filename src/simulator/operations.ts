@@ -16,7 +16,7 @@ import type { ServerSession } from './session.js';
 import { stateTree } from './state.js';
 import { checkMandatory, validateEdit } from './validate.js';
 import { editData, getData } from './nmda.js';
-import { fillDefaults, markDefaults, type WithDefaultsMode } from './with-defaults.js';
+import { fillDefaults, markDefaults, type ReportedNodes, type WithDefaultsMode } from './with-defaults.js';
 import { appendChild, elementsOf, escapeText, serializeChildren } from './xml.js';
 import { xpathSelect } from './xpath.js';
 import { MONITORING_NS, NETCONF_NS, NMDA_NS, NOTIFICATION_NS } from '../namespaces.js';
@@ -134,14 +134,17 @@ export function withDefaultsMode(params: Map<string, XmlElement>, device: Device
   return oneOf<WithDefaultsMode>(el, ['report-all', 'report-all-tagged', 'trim', 'explicit'], 'explicit');
 }
 
-/** Filter a copy of `root`, reporting defaults as `<with-defaults>` asks (RFC 6243). */
-export function retrieved(root: XmlElement, filter: EventFilter | undefined, device: Device, mode: WithDefaultsMode | undefined): XmlElement {
+/**
+ * Filter a copy of `root`, reporting defaults as `<with-defaults>` asks (RFC 6243): those of the
+ * nodes the reply holds (`nodes`: configuration, state, or both).
+ */
+export function retrieved(root: XmlElement, filter: EventFilter | undefined, device: Device, mode: WithDefaultsMode | undefined, nodes: ReportedNodes): XmlElement {
   const model = device.model;
   if (!model || mode === undefined || mode === 'explicit') return filtered(root, filter, device);
   let tree = root;
   if (mode === 'report-all' || mode === 'report-all-tagged') {
     tree = cloneRoot(root);
-    fillDefaults(tree, model);
+    fillDefaults(tree, model, nodes);
   }
   tree = filtered(tree, filter, device);
   if (tree === root) tree = cloneRoot(root);
@@ -164,7 +167,7 @@ const get: Operation = (ctx) => {
   const mode = withDefaultsMode(params, ctx.device);
   const root = cloneRoot(ctx.device.datastores.running);
   for (const c of elementsOf(stateTree(ctx.device))) appendChild(root, c);
-  return dataReply(retrieved(root, filter, ctx.device, mode));
+  return dataReply(retrieved(root, filter, ctx.device, mode, { config: true, state: true }));
 };
 
 const getConfig: Operation = (ctx) => {
@@ -172,7 +175,7 @@ const getConfig: Operation = (ctx) => {
   const source = datastoreIn(required(params, 'source', 'get-config'), ctx.device, ['running', 'candidate', 'startup'], false);
   const filterEl = params.get('filter');
   const filter = filterEl && readFilter(filterEl, ctx.device);
-  return dataReply(retrieved(readDatastore(ctx.device, source), filter, ctx.device, withDefaultsMode(params, ctx.device)));
+  return dataReply(retrieved(readDatastore(ctx.device, source), filter, ctx.device, withDefaultsMode(params, ctx.device), { config: true, state: false }));
 };
 
 export function oneOf<T extends string>(el: XmlElement | undefined, allowed: readonly T[], fallback: T): T {

@@ -43,10 +43,15 @@ function isMandatory(n: MNode): boolean {
   return false;
 }
 
-/** Applies the top-level augments of every implemented module. */
+/**
+ * Applies the top-level augments of every implemented module, module by module in the order of
+ * their names (as libyang does: nodes several modules add to one parent come in that order,
+ * whatever order the modules were given or loaded in), each module's in document order.
+ */
 export function applyAugments(builder: TreeBuilder, modules: ReadonlyMap<string, ModuleCtx>): void {
   let pending: { aug: Statement; module: ModuleCtx; file: ModuleCtx['files'][number] }[] = [];
-  for (const module of modules.values()) {
+  const byName = [...modules.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const module of byName) {
     if (!module.implemented) continue;
     for (const file of module.files) for (const aug of substatements(file.root, 'augment')) pending.push({ aug, module, file });
   }

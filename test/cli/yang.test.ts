@@ -274,6 +274,18 @@ describe('--json by YANG modules, against the simulator', () => {
     assert.doesNotMatch(unknown.stderr, /\n\s+at /);
   });
 
+  it('yang types -o: the file\'s directory is created; a path that cannot be written is exit 2 naming it, no stack trace', async () => {
+    const nested = join(work, 'types-out', 'deeper', 'models.ts');
+    const [made, blocked] = await Promise.all([
+      runCli(['yang', 'types', '--yang-dir', yangDir, '-o', nested, 'example-sys'], { env: cleanEnv(work) }),
+      runCli(['yang', 'types', '--yang-dir', yangDir, '-o', join(yangDir, 'example-sys@2024-02-02.yang', 'models.ts'), 'example-sys'], { env: cleanEnv(work) }),
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(await readFile(nested, 'utf8'), /export interface ExampleSys\b/);
+    assert.equal(blocked.code, 2, blocked.stderr);
+    assert.match(blocked.stderr, /^netconf: \S+example-sys@2024-02-02\.yang: exists, and is not a directory \(mkdir\)\n$/);
+  });
+
   it('subscribe --json prints notifications as RFC 7951 JSON (RESTCONF form)', async () => {
     const home = await mkdtemp(join(work, 'home-sub-'));
     const env = cleanEnv(home, { NETCONF_HOST: '127.0.0.1', NETCONF_PORT: String(sim.port), NETCONF_USER: 'admin', NETCONF_PASSWORD: PASSWORD });

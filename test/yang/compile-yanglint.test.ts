@@ -14,6 +14,7 @@ import { compileYang } from '../../src/yang/compile.js';
 import { parseFeatureSpec } from '../../src/yang/features.js';
 import type { CompiledModule, YangSchema } from '../../src/yang/schema.js';
 import { yangSourcesFromDirectories } from '../../src/yang/sources.js';
+import { OPENCONFIG_DIR } from '../helpers/openconfig.js';
 import { compareWithInfo, parseInfo } from './yanglint-info.js';
 import { ourTree, parseYanglintTree, yanglint } from './yanglint-tree.js';
 
@@ -84,6 +85,24 @@ describe('compiler vs yanglint: IETF modules', () => {
   it('an imported module that an augment or a leafref reaches into is implemented, as libyang does', () => {
     compareTree([IETF], ['ietf-routing']);
     compareInfo([IETF], ['ietf-netconf-nmda']);
+  });
+});
+
+describe("compiler vs yanglint: a vendor's published modules (OpenConfig)", () => {
+  const OC = OPENCONFIG_DIR;
+  // dependencies first: yanglint refuses an identity default of a module first only imported
+  const modules = ['openconfig-vlan-types', 'openconfig-interfaces', 'openconfig-if-ethernet', 'openconfig-if-aggregate', 'openconfig-vlan'];
+
+  it('-f tree and -f info agree for interfaces, Ethernet, aggregates and VLANs', () => {
+    const n = compareTree([OC], modules);
+    assert.ok(n > 250, `${n} nodes compared`);
+    compareInfo([OC], modules);
+  });
+
+  it('nodes that several modules augment into one parent come in the order of the modules\' names, whatever order they are given in', () => {
+    // openconfig-if-aggregate's aggregation before openconfig-if-ethernet's ethernet, as libyang puts them
+    compareTree([OC], ['openconfig-interfaces', 'openconfig-if-ethernet', 'openconfig-if-aggregate']);
+    compareTree([OC], ['openconfig-interfaces', 'openconfig-if-aggregate', 'openconfig-if-ethernet']);
   });
 });
 

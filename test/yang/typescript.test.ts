@@ -18,6 +18,7 @@ import { YangError } from '../../src/yang/errors.js';
 import { yangSourcesFromDirectories } from '../../src/yang/sources.js';
 import { generateTypeScript } from '../../src/yang/typescript.js';
 import type { YangSchema } from '../../src/yang/schema.js';
+import { OPENCONFIG_DIR, OPENCONFIG_MODULES } from '../helpers/openconfig.js';
 import { YANGLINT, runYanglint, yanglintVersion, type YanglintJob } from '../helpers/yanglint.js';
 import { generateDocument } from './generate-instances.js';
 import { ttSchema } from './typescript-fixtures/tt-schema.js';
@@ -51,6 +52,8 @@ function yanglintJson(file: string, type: 'data' | 'edit', tagged = false): stri
 const USER_MODULES = ['ietf-interfaces', 'ietf-ip', 'ietf-system'];
 /** What is compiled for them: iana-if-type too, for the identities of an interface's type. */
 const COMPILED = [...USER_MODULES, 'iana-if-type'];
+/** The OpenConfig modules the typed scripts use. */
+const OPENCONFIG_USER_MODULES = ['openconfig-interfaces', 'openconfig-if-ethernet', 'openconfig-if-aggregate', 'openconfig-vlan'];
 
 function ietfSchema(modules?: readonly string[]): YangSchema {
   const sources = yangSourcesFromDirectories([IETF]);
@@ -166,14 +169,16 @@ describe('generateTypeScript: the types compile and constrain (one tsc --strict 
   let dir = '';
   let diagnostics: Diagnostic[] = [];
   let tscOutput = '';
-  const checked = ['tt-good', 'tt-bad', 'ietf-good', 'ietf-bad'];
-  const generated = ['tt-models.ts', 'ietf-models.ts', 'ietf-all-models.ts', 'test-modules-models.ts', 'ietf-oracle.ts', 'random-ietf.ts', 'random-test-modules.ts'];
+  const checked = ['tt-good', 'tt-bad', 'ietf-good', 'ietf-bad', 'oc-good', 'oc-bad'];
+  const generated = ['tt-models.ts', 'ietf-models.ts', 'ietf-all-models.ts', 'test-modules-models.ts', 'ietf-oracle.ts', 'random-ietf.ts', 'random-test-modules.ts', 'openconfig-models.ts'];
   const randomCounts = new Map<string, number>();
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'netconfkit-ts-'));
     writeFileSync(join(dir, 'tt-models.ts'), generateTypeScript(ttSchema()));
     writeFileSync(join(dir, 'ietf-models.ts'), generateTypeScript(ietfSchema(COMPILED), { modules: USER_MODULES }));
+    // A vendor's published modules (OpenConfig): the typed scripts oc-good / oc-bad use them.
+    writeFileSync(join(dir, 'openconfig-models.ts'), generateTypeScript(compileYang(yangSourcesFromDirectories([OPENCONFIG_DIR]), { modules: OPENCONFIG_MODULES }), { modules: OPENCONFIG_USER_MODULES }));
     // Every module netconfd ships, all implemented, every feature on: must compile too.
     writeFileSync(join(dir, 'ietf-all-models.ts'), generateTypeScript(ietfSchema()));
     // Random documents (the codec tests' generator), as libyang prints them, against the types
@@ -231,13 +236,13 @@ describe('generateTypeScript: the types compile and constrain (one tsc --strict 
     for (const [file, n] of randomCounts) assert.ok(n >= 60, `${file}: ${n} documents`);
   });
 
-  for (const name of ['tt-good', 'ietf-good']) {
+  for (const name of ['tt-good', 'ietf-good', 'oc-good']) {
     it(`${name}: a correct user script type-checks`, () => {
       assert.deepEqual(diagnostics.filter((d) => d.file === `${name}.ts`), [], tscOutput);
     });
   }
 
-  for (const name of ['tt-bad', 'ietf-bad']) {
+  for (const name of ['tt-bad', 'ietf-bad', 'oc-bad']) {
     it(`${name}: every wrong line fails with its diagnostic, nothing else does`, () => {
       const expected = expectedOf(readFileSync(join(fixtures, `${name}.ts.txt`), 'utf8'));
       assert.ok(expected.length >= 5);
@@ -247,7 +252,8 @@ describe('generateTypeScript: the types compile and constrain (one tsc --strict 
   }
 
   it('reports nothing outside the checked files', () => {
-    assert.equal(diagnostics.length, expectedOf(readFileSync(join(fixtures, 'tt-bad.ts.txt'), 'utf8')).length + expectedOf(readFileSync(join(fixtures, 'ietf-bad.ts.txt'), 'utf8')).length, tscOutput);
+    const expected = ['tt-bad', 'ietf-bad', 'oc-bad'].map((name) => expectedOf(readFileSync(join(fixtures, `${name}.ts.txt`), 'utf8')).length);
+    assert.equal(diagnostics.length, expected.reduce((a, b) => a + b, 0), tscOutput);
   });
 });
 

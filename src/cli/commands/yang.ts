@@ -4,7 +4,7 @@
  * @module
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { generateTypeScript, jsonToXml, parseXml, xmlToJson, YangDataError, YangError, type JsonResult, type XmlElement, type YangSchema } from '../../index.js';
 import { NETCONF_NS, NMDA_NS, NOTIFICATION_NS, YANG_NS } from '../../namespaces.js';
 import type { Command } from '../command.js';
@@ -213,6 +213,7 @@ async function types(ctx: Context): Promise<number> {
   const file = ctx.string('output');
   if (file === undefined) process.stdout.write(text);
   else {
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, text);
     ctx.log.info(`wrote ${file}`);
   }
