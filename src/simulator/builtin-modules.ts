@@ -72,13 +72,18 @@ export function builtinYangDirectory(): string {
   throw new Error(`netconfkit: the simulator's YANG modules (yang/${probe}) are missing from the package`);
 }
 
-/** The built-in modules, read from the package, except those named in `replaced` (a `yangDir` has them). */
+let modules: readonly SchemaModule[] | undefined;
+
+/**
+ * The built-in modules, read from the package once per process, except those named in
+ * `replaced` (a `yangDir` has them).
+ */
 export function builtinSchemaModules(replaced: ReadonlySet<string>): SchemaModule[] {
-  const dir = builtinYangDirectory();
-  return BUILTIN_MODULES.filter((b) => !replaced.has(b.name)).map((b) => ({
-    ...describeModule(readFileSync(join(dir, `${b.name}@${b.revision}.yang`), 'utf8'), b.name, b.revision),
-    builtin: b.role,
-  }));
+  if (modules === undefined) {
+    const dir = builtinYangDirectory();
+    modules = BUILTIN_MODULES.map((b) => Object.freeze({ ...describeModule(readFileSync(join(dir, `${b.name}@${b.revision}.yang`), 'utf8'), b.name, b.revision), builtin: b.role }));
+  }
+  return modules.filter((m) => !replaced.has(m.name));
 }
 
 /**
