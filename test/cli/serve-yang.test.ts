@@ -39,6 +39,9 @@ describe('netconf serve --yang-dir', () => {
         }),
       ]);
       const port = Number((found as RegExpMatchArray)[1]);
+      await waitFor('the YANG summary', () => /YANG: (\d+) modules advertised \(.+ and the simulator's own\), listed in the YANG library; edits validated against them/.exec(run.stderr()));
+      // the directory's two modules and the 8 the simulator implements itself (ietf-netconf … ietf-yang-library)
+      assert.match(run.stderr(), /YANG: 10 modules advertised/);
       const m = await connect({ host: '127.0.0.1', port, username: 'admin', password: 'admin', allowAgent: false, lookForKeys: false, hostkeyVerify: false });
       try {
         assert.ok([...m.serverCapabilities].includes(`${IF_NS}?module=ietf-interfaces&revision=2014-05-08&features=if-mib`));

@@ -216,6 +216,12 @@ the client is not listening the call is tried again every --interval seconds (de
       } else {
         lines.push(`host key ${sim.hostKey.type} ${sim.hostKey.sha256} (MD5:${sim.hostKey.md5})`, `known_hosts line: ${sim.knownHostsLine}`);
       }
+      if (yangDir) {
+        const modules = sim.capabilities.filter((c) => /[?&]module=/.test(c)).length;
+        const library = sim.capabilities.some((c) => c.startsWith('urn:ietf:params:netconf:capability:yang-library:'));
+        const validated = options.yangValidation !== false;
+        lines.push(`YANG: ${modules} modules advertised (${yangDir} and the simulator's own)${library ? ', listed in the YANG library' : ''}; ${validated ? 'edits validated against them' : 'not compiled, edits not validated'}`);
+      }
       lines.push('press Ctrl-C to stop');
       ctx.log.info(lines.join('\n'));
       const end = await Promise.race([interrupted(ctx.signal).then(() => 'interrupted' as const), stopped]);
