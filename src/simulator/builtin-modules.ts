@@ -87,11 +87,12 @@ export function builtinSchemaModules(replaced: ReadonlySet<string>): SchemaModul
 }
 
 /**
- * The names of the built-in modules a simulator implements, with (or without) compiled modules
- * and the YANG library (whether the package's copy or the `yangDir` one is used).
+ * The names of the built-in modules a schema-aware simulator implements, with or without the
+ * YANG library (whether the package's copy or the `yangDir` one is used). Without compiled
+ * modules, only the `base` ones are implemented.
  */
-export function builtinImplemented(schemaAware: boolean, yangLibrary: boolean): string[] {
-  return BUILTIN_MODULES.filter((b) => b.role === 'base' || (schemaAware && (b.role === 'schema-aware' || (b.role === 'yang-library' && yangLibrary)))).map((b) => b.name);
+export function builtinImplemented(yangLibrary: boolean): string[] {
+  return BUILTIN_MODULES.filter((b) => b.role === 'base' || b.role === 'schema-aware' || (b.role === 'yang-library' && yangLibrary)).map((b) => b.name);
 }
 
 /**

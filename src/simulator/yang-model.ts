@@ -61,11 +61,11 @@ export class YangModel {
         : typeof options.features === 'string'
           ? parseFeatureSpec(options.features)
           : new Map(Object.entries(options.features));
-    const named = new Set(features.keys());
+    const named = new Set(options.features === undefined ? [] : features.keys());
     for (const [name, enabled] of builtinFeatures(options.advertised)) if (!named.has(name)) features.set(name, enabled);
     try {
       const sources = [...yangSourcesFromDirectories([options.dir]), ...builtins.map((b) => yangSourceFromText(b.text, `${b.name}@${b.revision}.yang (built in)`))];
-      const modules = new Set([...(options.modules ?? own), ...builtinImplemented(true, options.yangLibrary)]);
+      const modules = new Set([...(options.modules ?? own), ...builtinImplemented(options.yangLibrary)]);
       return new YangModel(compileYang(sources, { modules: [...modules], features }));
     } catch (err) {
       throw new TypeError(`yangDir ${options.dir}: the YANG modules do not compile: ${(err as Error).message}`);

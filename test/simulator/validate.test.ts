@@ -175,6 +175,32 @@ describe('modules, features and yangValidation', () => {
     }
   });
 
+  it("a yangDir with its own copy of a built-in module: that copy is served and compiled, once, with the simulator's features", async () => {
+    const own = await mkdtemp(join(tmpdir(), 'netconf-sim-own-'));
+    try {
+      for (const m of ['ietf-netconf@2011-06-01', 'ietf-inet-types@2013-07-15']) await copyFile(join(IETF, `${m}.yang`), join(own, `${m}.yang`));
+      const sim = await startSim({ yangDir: own });
+      try {
+        const nc = sim.capabilities.filter((c) => c.includes('module=ietf-netconf&'));
+        // features by the capabilities (never url), as with the package's copy
+        assert.deepEqual(nc, ['urn:ietf:params:xml:ns:netconf:base:1.0?module=ietf-netconf&revision=2011-06-01&features=writable-running,candidate,confirmed-commit,rollback-on-error,validate,startup,xpath']);
+        const m = await connectTo(sim);
+        try {
+          const schemas = (await m.get({ filter: '<netconf-state xmlns="urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"><schemas/></netconf-state>' })).data;
+          const ids = schemas?.findAll('netconf-state/schemas/schema').map((x) => x.childText('identifier')) ?? [];
+          assert.equal(ids.filter((x) => x === 'ietf-netconf').length, 1);
+          assert.equal(ids.filter((x) => x === 'ietf-inet-types').length, 1);
+        } finally {
+          await m.close();
+        }
+      } finally {
+        await sim.close();
+      }
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+
   it('without yangDir: the hello advertises ietf-netconf-monitoring and ietf-netconf-notifications, and get-schema serves them', async () => {
     const sim = await startSim({});
     const m = await connectTo(sim);
